@@ -1,0 +1,50 @@
+# Run `make` to list the targets. Everything installs into .venv; nothing is global.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MODELS ?= models
+DATA := training_data
+TRAIN_FLAGS ?= --rollup lead --strict
+
+.DEFAULT_GOAL := help
+.PHONY: help install train model tag serve test lint format check-data bench bench-quick clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed  ## create .venv and install the project with its test extras
+
+train: install  ## train on training_data/ and publish the model as current
+	$(BIN)/topic-tagger train $(DATA)/train --test $(DATA)/test --taxonomy $(DATA)/taxonomy.json --out $(MODELS) $(TRAIN_FLAGS)
+
+$(MODELS)/CURRENT:
+	$(MAKE) train
+
+model: install $(MODELS)/CURRENT  ## train the default model only if none exists yet
+
+tag: model  ## tag FILE (default: examples/sample-article.txt) from the command line
+	$(BIN)/topic-tagger tag --model $(MODELS) $(or $(FILE),examples/sample-article.txt)
+
+test: install  ## run the whole test suite
+	$(BIN)/python -m pytest -q
+
+lint: install  ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check classifier service tests bench
+	$(BIN)/ruff format --check classifier service tests bench
+	$(BIN)/mypy classifier
+
+format: install  ## apply ruff's formatting and safe fixes
+	$(BIN)/ruff format classifier service tests bench
+	$(BIN)/ruff check --fix classifier service tests bench
+
+check-data: install  ## validate training_data/: counts, labels, near-duplicates
+	$(BIN)/topic-tagger check-data $(DATA)
+
+clean:  ## remove the virtualenv, trained models and caches
+	rm -rf $(VENV) $(MODELS) .pytest_cache .ruff_cache .mypy_cache *.egg-info

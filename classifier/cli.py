@@ -1,0 +1,238 @@
+"""`topic-tagger`: argument parsing and output formatting only; the work happens elsewhere."""
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from tqdm import tqdm
+
+from classifier.data import Corpus, load_corpus
+from classifier.datacheck import check_data_folder, format_report
+from classifier.errors import TaggerError
+from classifier.rollup import ROLLUP_CHOICES, WHOLE
+from classifier.tagger import Tagger
+from classifier.taxonomy import Taxonomy, load_taxonomy
+from classifier.train import TrainingOptions
+from classifier.workflow import evaluate_model, train_and_publish
+
+DEFAULT_MODELS = os.environ.get("TOPIC_TAGGER_MODEL_DIR", "models")
+_SHOWN_WARNINGS = 5
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="topic-tagger", description="Topic tags for news text.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser("train", help="train a model and publish it as the current version")
+    train.add_argument("data", nargs="+", help=".jsonl, .csv or folder of labelled examples")
+    train.add_argument(
+        "--test", nargs="+", help="held-out data to report metrics on (never trained on)"
+    )
+    train.add_argument("--taxonomy", help="taxonomy JSON; labels outside it are refused")
+    train.add_argument(
+        "--out", default=DEFAULT_MODELS, help="model registry folder (default: %(default)s)"
+    )
+    train.add_argument(
+        "--holdout", type=float, default=0.1, help="share held out for metrics without --test"
+    )
+    train.add_argument(
+        "--budget", type=float, default=120.0, help="seconds for the hyperparameter search"
+    )
+    train.add_argument("--folds", type=int, default=5, help="cross-validation folds")
+    train.add_argument("--jobs", type=int, default=2, help="parallel jobs (default: %(default)s)")
+    train.add_argument(
+        "--rollup",
+        choices=ROLLUP_CHOICES,
+        default=WHOLE,
+        help="how paragraph scores make article scores (default: whole text)",
+    )
+    train.add_argument("--strict", action="store_true", help="refuse data with any invalid record")
+
+    evaluate = commands.add_parser("eval", help="score a model on labelled data")
+    evaluate.add_argument("data", nargs="+")
+    evaluate.add_argument("--model", default=DEFAULT_MODELS, help="model or registry folder")
+    evaluate.add_argument("--json", action="store_true", help="one JSON object on stdout")
+
+    tag = commands.add_parser(
+        "tag", help="tag a text file, stdin, or each document of a .jsonl file"
+    )
+    tag.add_argument("input", nargs="?", default="-", help="file to tag, or - for stdin")
+    tag.add_argument("--model", default=DEFAULT_MODELS, help="model or registry folder")
+    tag.add_argument("--top-k", type=int, default=None, help="at most this many tags")
+    tag.add_argument("--threshold", type=float, default=None, help="one score bar for every tag")
+    check = commands.add_parser("check-data", help="validate a training data folder")
+    check.add_argument("folder", help="folder with taxonomy.json, train/ and test/")
+    check.add_argument(
+        "--min-per-topic", type=int, default=150, help="fail below this many examples"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return {"train": run_train, "eval": run_eval, "tag": run_tag, "check-data": run_check_data}[
+            args.command
+        ](args)
+    except TaggerError as error:
+        print(f"topic-tagger: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("topic-tagger: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+def run_train(args: argparse.Namespace) -> int:
+    taxonomy = load_taxonomy(args.taxonomy) if args.taxonomy else None
+    corpus = _load(args.data, taxonomy=taxonomy, strict=args.strict)
+    test = (
+        _load(args.test, taxonomy=taxonomy, strict=args.strict, evaluation=True)
+        if args.test
+        else None
+    )
+    options = TrainingOptions(
+        folds=args.folds, budget_seconds=args.budget, n_jobs=args.jobs, rollup=args.rollup
+    )
+    result = train_and_publish(
+        corpus,
+        args.out,
+        test_corpus=test,
+        taxonomy=taxonomy,
+        options=options,
+        holdout=args.holdout,
+        progress=_stderr,
+    )
+    metrics = result.metrics
+    summary = ", ".join(
+        f"{key} {metrics[key]:.4f}"
+        for key in ("accuracy", "micro_f1", "macro_f1")
+        if key in metrics
+    )
+    print(
+        f"published {result.model_dir} ({result.report.mode}, {result.report.examples} examples, "
+        f"{result.report.seconds:.0f}s; params {result.report.params}); held-out {summary}"
+    )
+    return 0
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    tagger = Tagger.load(args.model)
+    corpus = _load(args.data, taxonomy=tagger.model.taxonomy, evaluation=True)
+    metrics = evaluate_model(tagger.model, corpus.examples)
+    metrics["model"] = tagger.version
+    if args.json:
+        print(json.dumps(metrics, sort_keys=True))
+    else:
+        _print_report(metrics, sys.stdout)
+    return 0
+
+
+def run_tag(args: argparse.Namespace) -> int:
+    tagger = Tagger.load(args.model)
+    options = {"top_k": args.top_k, "threshold": args.threshold}
+    if args.input != "-" and Path(args.input).suffix == ".jsonl":
+        corpus = load_corpus(
+            [args.input], require_labels=False, deduplicate=False, keep_empty_text=True
+        )
+        _show_warnings(corpus)
+        for example in tqdm(
+            corpus.examples, desc="tagging", unit="doc", disable=None, file=sys.stderr
+        ):
+            tags = tagger.tag(example.text, **options).tags
+            print(json.dumps({"id": example.id, "tags": [t.to_dict() for t in tags]}))
+        return 0
+    text = _read_text(args.input)
+    result = tagger.tag(text, **options)
+    output = {
+        "model": tagger.version,
+        "tags": [t.to_dict() for t in result.tags],
+        "paragraphs": [
+            {
+                "start": p.start,
+                "end": p.end,
+                "skipped": p.skipped,
+                "tags": [t.to_dict() for t in p.tags],
+            }
+            for p in result.paragraphs
+        ],
+    }
+    print(json.dumps(output, indent=2))
+    return 0
+
+
+def run_check_data(args: argparse.Namespace) -> int:
+    report = check_data_folder(args.folder, min_per_topic=args.min_per_topic)
+    print("\n".join(format_report(report)))
+    for problem in report.problems:
+        _stderr(f"problem: {problem}")
+    if not report.passed:
+        _stderr(f"topic-tagger: check-data failed with {len(report.problems)} problems")
+        return 1
+    return 0
+
+
+def _read_text(source: str) -> str:
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as error:
+        raise TaggerError(f"{source}: cannot read ({error.strerror})") from error
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise TaggerError(f"{source}: not UTF-8 (byte {error.start})") from error
+
+
+def _load(
+    paths: Sequence[str],
+    *,
+    taxonomy: Taxonomy | None,
+    strict: bool = False,
+    evaluation: bool = False,
+) -> Corpus:
+    corpus = load_corpus(
+        paths,
+        taxonomy=taxonomy,
+        strict=strict,
+        deduplicate=not evaluation,
+        keep_empty_text=evaluation,
+    )
+    _show_warnings(corpus)
+    return corpus
+
+
+def _show_warnings(corpus: Corpus) -> None:
+    for warning in corpus.warnings[:_SHOWN_WARNINGS]:
+        _stderr(f"warning: {warning}")
+    if len(corpus.warnings) > _SHOWN_WARNINGS:
+        _stderr(f"warning: … and {len(corpus.warnings) - _SHOWN_WARNINGS} more")
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _print_report(metrics: dict[str, Any], out: TextIO) -> None:
+    keys = ("documents", "accuracy", "top1_accuracy", "micro_f1", "macro_f1", "micro_precision")
+    for key in (*keys, "micro_recall"):
+        if key in metrics:
+            value = metrics[key]
+            out.write(
+                f"{key:16} {value:.4f}\n" if isinstance(value, float) else f"{key:16} {value}\n"
+            )
+    out.write(f"\n{'label':40} {'prec':>6} {'rec':>6} {'f1':>6} {'support':>8}\n")
+    for label, row in sorted(metrics["per_label"].items(), key=lambda item: -item[1]["support"]):
+        out.write(
+            f"{label[:40]:40} {row['precision']:6.3f} {row['recall']:6.3f} "
+            f"{row['f1']:6.3f} {row['support']:8d}\n"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""The façade that both the CLI and the HTTP service call: one loaded, verified model."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from classifier.model import ArticleTags, TopicModel
+from classifier.registry import load, read_metrics, resolve
+
+
+@dataclass(frozen=True)
+class Tagger:
+    """A verified model with its manifest and held-out metrics."""
+
+    model: TopicModel
+    manifest: dict[str, Any]
+    metrics: dict[str, Any]
+    path: Path
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Tagger":
+        """Load the model at path (a model directory or a registry's current version)."""
+        model_dir = resolve(path)
+        model, manifest = load(model_dir)
+        return cls(model, manifest, read_metrics(model_dir), model_dir)
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest["version"])
+
+    def tag(self, text: str, **options: Any) -> ArticleTags:
+        """Article tags plus per-paragraph tags; options are top_k and threshold."""
+        return self.model.tag_article(text, **options)
+
+    def describe(self) -> dict[str, Any]:
+        """What a client needs to know about the model answering it."""
+        model = self.model
+        topics = [
+            {"label": label, **({"id": model.topic_ids[i]} if model.topic_ids[i] else {})}
+            for i, label in enumerate(model.labels)
+        ]
+        return {
+            "version": self.version,
+            "created_at": self.manifest.get("created_at"),
+            "mode": "multilabel" if model.multilabel else "multiclass",
+            "rollup": model.rollup,
+            "tags": topics,
+            "metrics": {k: v for k, v in self.metrics.items() if k != "per_label"},
+        }

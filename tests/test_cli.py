@@ -1,0 +1,113 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from classifier.cli import main
+from tests.conftest import PROJECT, write_jsonl
+
+CLI = [sys.executable, "-m", "classifier.cli"]
+
+
+@pytest.fixture(scope="module")
+def trained_registry(small_corpus_file, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cli-models")
+    status = main(
+        ["train", str(small_corpus_file), "--out", str(out), "--budget", "5", "--folds", "3"]
+    )
+    assert status == 0
+    return out
+
+
+def test_train_publishes_a_current_version(trained_registry, capsys):
+    assert (trained_registry / "CURRENT").is_file()
+
+
+def test_eval_json_has_the_documented_keys(trained_registry, small_corpus_file, capsys):
+    assert main(["eval", "--model", str(trained_registry), str(small_corpus_file), "--json"]) == 0
+    metrics = json.loads(capsys.readouterr().out)
+    assert {"accuracy", "micro_f1", "macro_f1", "per_label", "model"} <= set(metrics)
+    assert metrics["accuracy"] > 0.9  # training data: a sanity check, not a quality claim
+    assert metrics["per_label"]["sport"]["support"] == 60
+
+
+def test_eval_report_is_readable(trained_registry, small_corpus_file, capsys):
+    assert main(["eval", "--model", str(trained_registry), str(small_corpus_file)]) == 0
+    out = capsys.readouterr().out
+    assert "accuracy" in out and "sport" in out and "support" in out
+
+
+def test_tag_a_text_file_gives_tags_and_paragraphs(trained_registry, tmp_path, capsys):
+    article = tmp_path / "match.txt"
+    article.write_text(
+        "Cup final report\n\nThe visitors won the cup final 3-1 after two late goals.\n\n"
+        "The captain lifted the trophy in front of 60,000 fans at the national stadium.",
+        encoding="utf-8",
+    )
+    assert main(["tag", "--model", str(trained_registry), str(article)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["tags"][0]["label"] == "sport"
+    assert {"start", "end", "skipped", "tags"} <= set(result["paragraphs"][0])
+
+
+def test_tag_jsonl_gives_one_line_per_document_with_its_id(trained_registry, tmp_path, capsys):
+    docs = write_jsonl(
+        tmp_path / "archive.jsonl",
+        [
+            {"id": "a1", "text": "The striker scored twice as the champions won the league title."},
+            {
+                "id": "a2",
+                "text": "The bank raised interest rates as inflation hit a ten-year high.",
+            },
+        ],
+    )
+    assert main(["tag", "--model", str(trained_registry), str(docs)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["id"] for line in lines] == ["a1", "a2"]
+    assert lines[0]["tags"][0]["label"] == "sport"
+    assert lines[1]["tags"][0]["label"] == "economy, business and finance"
+
+
+def test_console_script_reads_stdin(trained_registry):
+    result = subprocess.run(
+        [*CLI, "tag", "--model", str(trained_registry), "-"],
+        input=b"Wimbledon champion wins in straight sets on Centre Court.",
+        capture_output=True,
+        check=True,
+        cwd=PROJECT,
+    )
+    assert json.loads(result.stdout)["tags"][0]["label"] == "sport"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["tag", "--model", "{tmp}/nothing", "-"], "no model here"),
+        (["eval", "--model", "{registry}", "{tmp}/absent.jsonl"], "absent.jsonl: no such file"),
+        (
+            ["train", "{tmp}/bad.jsonl", "--out", "{tmp}/m", "--strict"],
+            "bad.jsonl:1: malformed JSON",
+        ),
+        (["tag", "--model", "{registry}", "{tmp}/latin.txt"], "latin.txt: not UTF-8"),
+        (["train", "{tmp}/one-label.jsonl", "--out", "{tmp}/m"], "at least two labels"),
+    ],
+)
+def test_wrong_input_gives_one_line_and_non_zero_exit(trained_registry, tmp_path, args, message):
+    (tmp_path / "bad.jsonl").write_text("{broken\n")
+    (tmp_path / "latin.txt").write_bytes(b"caf\xe9")
+    write_jsonl(
+        tmp_path / "one-label.jsonl",
+        [{"text": f"text number {i}", "labels": ["x"]} for i in range(5)],
+    )
+    argv = [a.format(tmp=tmp_path, registry=trained_registry) for a in args]
+    result = subprocess.run([*CLI, *argv], capture_output=True, text=True, cwd=PROJECT)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_unknown_command_is_a_usage_error():
+    result = subprocess.run([*CLI, "frobnicate"], capture_output=True, text=True, cwd=PROJECT)
+    assert result.returncode == 2 and "invalid choice" in result.stderr
