@@ -8,6 +8,8 @@ TRAIN_FLAGS ?= --rollup lead --strict
 
 .DEFAULT_GOAL := help
 .PHONY: help install train model tag serve test lint format check-data bench bench-quick clean
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,13 +33,16 @@ model: install $(MODELS)/CURRENT  ## train the default model only if none exists
 tag: model  ## tag FILE (default: examples/sample-article.txt) from the command line
 	$(BIN)/topic-tagger tag --model $(MODELS) $(or $(FILE),examples/sample-article.txt)
 
+serve: model  ## set up, train the default model if none exists, and serve it on HOST:PORT
+	$(BIN)/topic-tagger serve --host $(HOST) --port $(PORT) --model $(MODELS)
+
 test: install  ## run the whole test suite
 	$(BIN)/python -m pytest -q
 
 lint: install  ## ruff (lint and format check) and mypy
-	$(BIN)/ruff check classifier service tests bench
-	$(BIN)/ruff format --check classifier service tests bench
-	$(BIN)/mypy classifier
+	$(BIN)/ruff check classifier service tests bench training_data
+	$(BIN)/ruff format --check classifier service tests bench training_data
+	$(BIN)/mypy classifier service
 
 format: install  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format classifier service tests bench

@@ -4,7 +4,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -23,7 +23,11 @@ DEFAULT_MODELS = os.environ.get("TOPIC_TAGGER_MODEL_DIR", "models")
 _SHOWN_WARNINGS = 5
 
 
-def build_parser() -> argparse.ArgumentParser:
+Handler = Callable[[argparse.Namespace], int]
+ExtraCommands = dict[str, tuple[Callable[[Any], None], Handler]]
+
+
+def build_parser(extra_commands: ExtraCommands | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="topic-tagger", description="Topic tags for news text.")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -69,16 +73,23 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--min-per-topic", type=int, default=150, help="fail below this many examples"
     )
+    for add_command, _ in (extra_commands or {}).values():
+        add_command(commands)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit status."""
-    args = build_parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, extra_commands: ExtraCommands | None = None) -> int:
+    """Run one command and return the exit status; other packages may add commands."""
+    args = build_parser(extra_commands).parse_args(argv)
+    handlers: dict[str, Handler] = {
+        "train": run_train,
+        "eval": run_eval,
+        "tag": run_tag,
+        "check-data": run_check_data,
+        **{name: handler for name, (_, handler) in (extra_commands or {}).items()},
+    }
     try:
-        return {"train": run_train, "eval": run_eval, "tag": run_tag, "check-data": run_check_data}[
-            args.command
-        ](args)
+        return handlers[args.command](args)
     except TaggerError as error:
         print(f"topic-tagger: error: {error}", file=sys.stderr)
         return 2

@@ -161,6 +161,17 @@ class TopicModel:
             chosen = chosen[:top_k]
         return [Tag(self.labels[i], float(scores[i]), self.topic_ids[i]) for i in chosen]
 
+    def explain(
+        self, text: str, labels: Sequence[str], top_n: int = 5
+    ) -> dict[str, list[tuple[str, float]]]:
+        """For each label, the (stemmed) terms of the text that raised its score most."""
+        columns = {label: i for i, label in enumerate(self.labels)}
+        return {
+            label: self._scorer.contributions(text, columns[label], top_n)
+            for label in labels
+            if label in columns
+        }
+
     def predict(self, texts: Sequence[str], **options: Any) -> list[list[Tag]]:
         """Tag each text as one unit (no paragraph roll-up): how evaluation scores a corpus."""
         return [self.select(self.scores(text), **options) for text in texts]

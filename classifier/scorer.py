@@ -26,6 +26,7 @@ class LinearScorer:
         self.sublinear_tf = bool(vectorizer.sublinear_tf)
         self.weights = np.ascontiguousarray(weights, dtype=np.float64)
         self.intercept = np.asarray(intercept, dtype=np.float64)
+        self._terms: np.ndarray | None = None  # index -> term, built on the first explanation
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the document's feature indices and their TF-IDF weights (l2-normalised)."""
@@ -51,6 +52,19 @@ class LinearScorer:
         values = tf * self.idf[index_array]
         values /= np.sqrt(values @ values)
         return index_array, values
+
+    def contributions(self, text: str, column: int, top_n: int) -> list[tuple[str, float]]:
+        """The terms that raise one label's decision value most, with their share of it."""
+        indices, values = self.features(text)
+        if not len(indices):
+            return []
+        if self._terms is None:
+            self._terms = np.empty(len(self.vocabulary), dtype=object)
+            for term, index in self.vocabulary.items():
+                self._terms[index] = term
+        weights = values * self.weights[indices, column]
+        order = np.argsort(-weights)[:top_n]
+        return [(str(self._terms[indices[i]]), float(weights[i])) for i in order if weights[i] > 0]
 
     def decision(self, text: str) -> np.ndarray:
         """One decision value per label, as the linear model's decision_function gives."""

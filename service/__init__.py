@@ -1,0 +1,41 @@
+"""The HTTP service: a thin Flask layer over the classifier's public API.
+
+`create_app` is the only place where wiring happens; gunicorn calls it once per worker.
+"""
+
+from flask import Flask, Response
+
+from service import api, errors, health, metrics, openapi
+from service.config import Settings
+from service.holder import ModelHolder
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app from settings (default: TOPIC_TAGGER_* environment variables)."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_body_bytes, DEBUG=False)
+    errors.init_app(app)
+    metrics.init_app(app)
+    holder = ModelHolder(settings.model_dir)
+    app.extensions["model_holder"] = holder
+    holder.on_load.append(lambda version, previous: metrics.record_model(app, version, previous))
+    holder.load()
+    for blueprint in (api.blueprint, health.blueprint, openapi.blueprint):
+        app.register_blueprint(blueprint)
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    return app

@@ -1,0 +1,169 @@
+"""Request and response models: they validate requests and generate the OpenAPI document.
+
+Requests are strict (no type coercion, no unknown fields) so a client's mistake is reported
+instead of silently reinterpreted.
+"""
+
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+
+# A string that holds at least one non-space character.
+Content = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
+DocumentId = Annotated[str, StringConstraints(min_length=1, max_length=256)] | int
+
+_ONE_OF_TEXT_OR_HTML: dict[str, Any] = {"oneOf": [{"required": ["text"]}, {"required": ["html"]}]}
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class TagOptions(StrictModel):
+    """Options shared by single and batch tagging."""
+
+    top_k: int | None = Field(None, ge=1, le=100, description="return at most this many tags")
+    threshold: float | None = Field(
+        None, ge=0.0, le=1.0, description="one score bar for every tag, replacing the per-tag ones"
+    )
+    explain: bool = Field(False, description="list the terms that raised each tag's score most")
+
+
+def _drop_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def _optional(description: str) -> Any:
+    """An optional string field that refuses an explicit null, as its schema says."""
+    return Field(None, description=description, json_schema_extra=_drop_default)
+
+
+class _TextOrHtml(StrictModel):
+    # Typed without None so that an explicit null is refused; leaving the field out is fine.
+    text: Content = _optional("plain text; paragraphs separated by blank lines")
+    html: Content = _optional("an HTML page; its main text is extracted first")
+
+    @model_validator(mode="after")
+    def _exactly_one_source(self) -> "_TextOrHtml":
+        if (self.text is None) == (self.html is None):
+            raise ValueError("give exactly one of 'text' or 'html'")
+        return self
+
+
+class TagRequest(TagOptions, _TextOrHtml):
+    """POST /v1/tag."""
+
+    model_config = ConfigDict(json_schema_extra=_ONE_OF_TEXT_OR_HTML)
+    paragraphs: bool = Field(True, description="include per-paragraph tags and offsets")
+
+
+class BatchDocument(_TextOrHtml):
+    """One document of a batch."""
+
+    model_config = ConfigDict(json_schema_extra=_ONE_OF_TEXT_OR_HTML)
+    id: DocumentId
+
+
+class BatchRequest(TagOptions):
+    """POST /v1/tag/batch. Documents are checked one by one, so one bad one fails alone."""
+
+    documents: Annotated[
+        list[Any],
+        Field(min_length=1),
+        # Items are not constrained here: the batch is accepted and an invalid document gets
+        # an error entry of its own (see BatchDocument for what a valid one looks like).
+        WithJsonSchema(
+            {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "description": "a BatchDocument; an invalid one gets its own error entry"
+                },
+            }
+        ),
+    ]
+    paragraphs: bool = Field(False, description="include per-paragraph tags and offsets")
+
+
+class TermWeight(BaseModel):
+    term: str
+    weight: float
+
+
+class TagOut(BaseModel):
+    label: str
+    score: float = Field(ge=0.0, le=1.0)
+    id: str | None = None
+    explanation: list[TermWeight] | None = None
+
+
+class ParagraphOut(BaseModel):
+    start: int = Field(ge=0, description="character offset of the paragraph in the tagged text")
+    end: int = Field(ge=0)
+    skipped: bool = Field(description="true for boilerplate: no topic, no vote in article tags")
+    tags: list[TagOut]
+
+
+class TagResponse(BaseModel):
+    model: str = Field(description="version of the model that answered")
+    tags: list[TagOut] = Field(description="article-level tags, best first")
+    paragraphs: list[ParagraphOut] | None = None
+    text: str | None = Field(
+        None, description="for html input: the extracted text the offsets index"
+    )
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="short machine-readable code")
+    detail: str = Field(description="what is wrong, for people")
+
+
+class BatchResult(BaseModel):
+    id: DocumentId | None = None
+    tags: list[TagOut] | None = None
+    paragraphs: list[ParagraphOut] | None = None
+    text: str | None = None
+    error: ErrorBody | None = None
+
+
+class BatchResponse(BaseModel):
+    model: str
+    results: list[BatchResult]
+
+
+class TopicOut(BaseModel):
+    label: str
+    id: str | None = None
+
+
+class ModelInfo(BaseModel):
+    version: str
+    created_at: str | None = None
+    mode: str
+    rollup: str
+    tags: list[TopicOut]
+    metrics: dict[str, Any]
+
+
+class Status(BaseModel):
+    status: str
+    model: str | None = None
+    detail: str | None = None
+
+
+RESPONSE_MODELS: list[type[BaseModel]] = [
+    TagResponse,
+    BatchResponse,
+    BatchResult,
+    ModelInfo,
+    Status,
+    ErrorBody,
+]
+REQUEST_MODELS: list[type[BaseModel]] = [TagRequest, BatchRequest, BatchDocument]
