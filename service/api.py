@@ -45,7 +45,7 @@ def tag_batch() -> Response:
     limit = current_app.config["SETTINGS"].max_batch
     if len(request.documents) > limit:
         raise ApiError(
-            413, "batch_too_large", f"{len(request.documents)} documents; the limit is {limit}"
+            422, "batch_too_large", f"{len(request.documents)} documents; the limit is {limit}"
         )
     tagger = serving_tagger()
     return json_response(
