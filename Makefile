@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MODELS ?= models
 DATA := training_data
-TRAIN_FLAGS ?= --rollup lead --strict
+TRAIN_FLAGS ?= --rollup lead --strict --stored-labels
 
 .DEFAULT_GOAL := help
 .PHONY: help install train model tag serve test lint format check-data bench bench-quick clean

@@ -10,9 +10,11 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from classifier.data import Corpus, load_corpus
+from classifier.cli_registry import add_registry_commands, run_labels, run_models
+from classifier.data import Corpus, load_corpus, merge_corrections
 from classifier.datacheck import check_data_folder, format_report
 from classifier.errors import TaggerError
+from classifier.labelstore import default_location, open_label_store
 from classifier.rollup import ROLLUP_CHOICES, WHOLE
 from classifier.tagger import Tagger
 from classifier.taxonomy import Taxonomy, load_taxonomy
@@ -55,6 +57,17 @@ def build_parser(extra_commands: ExtraCommands | None = None) -> argparse.Argume
         help="how paragraph scores make article scores (default: whole text)",
     )
     train.add_argument("--strict", action="store_true", help="refuse data with any invalid record")
+    train.add_argument(
+        "--stored-labels", action="store_true", help="merge the label store's labels"
+    )
+    train.add_argument("--label-store", help="SQLite path or PostgreSQL URL (default: see README)")
+    train.add_argument(
+        "--tolerance",
+        type=float,
+        default=0.01,
+        help="promote unless micro-F1 on --test drops by more than this",
+    )
+    train.add_argument("--force", action="store_true", help="promote without comparing")
 
     evaluate = commands.add_parser("eval", help="score a model on labelled data")
     evaluate.add_argument("data", nargs="+")
@@ -73,6 +86,7 @@ def build_parser(extra_commands: ExtraCommands | None = None) -> argparse.Argume
     check.add_argument(
         "--min-per-topic", type=int, default=150, help="fail below this many examples"
     )
+    add_registry_commands(commands)
     for add_command, _ in (extra_commands or {}).values():
         add_command(commands)
     return parser
@@ -86,6 +100,8 @@ def main(argv: Sequence[str] | None = None, extra_commands: ExtraCommands | None
         "eval": run_eval,
         "tag": run_tag,
         "check-data": run_check_data,
+        "labels": run_labels,
+        "models": run_models,
         **{name: handler for name, (_, handler) in (extra_commands or {}).items()},
     }
     try:
@@ -103,6 +119,10 @@ def main(argv: Sequence[str] | None = None, extra_commands: ExtraCommands | None
 def run_train(args: argparse.Namespace) -> int:
     taxonomy = load_taxonomy(args.taxonomy) if args.taxonomy else None
     corpus = _load(args.data, taxonomy=taxonomy, strict=args.strict)
+    if args.stored_labels:
+        store = open_label_store(args.label_store or default_location())
+        corpus = merge_corrections(corpus, store.examples(), taxonomy)
+        _stderr(corpus.warnings[-1])
     test = (
         _load(args.test, taxonomy=taxonomy, strict=args.strict, evaluation=True)
         if args.test
@@ -119,6 +139,8 @@ def run_train(args: argparse.Namespace) -> int:
         options=options,
         holdout=args.holdout,
         progress=_stderr,
+        tolerance=args.tolerance,
+        force=args.force,
     )
     metrics = result.metrics
     summary = ", ".join(
@@ -127,10 +149,11 @@ def run_train(args: argparse.Namespace) -> int:
         if key in metrics
     )
     print(
-        f"published {result.model_dir} ({result.report.mode}, {result.report.examples} examples, "
+        f"trained {result.model_dir} ({result.report.mode}, {result.report.examples} examples, "
         f"{result.report.seconds:.0f}s; params {result.report.params}); held-out {summary}"
     )
-    return 0
+    print(result.decision)
+    return 0 if result.promoted else 3
 
 
 def run_eval(args: argparse.Namespace) -> int:

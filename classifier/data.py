@@ -277,3 +277,32 @@ def _deduplicate(
             problems.append(message)
             warnings.append(message + "; both dropped")
     return [e for key, e in first_seen.items() if key not in conflicting]
+
+
+def merge_corrections(
+    corpus: Corpus, corrections: list[Example], taxonomy: Taxonomy | None
+) -> Corpus:
+    """The corpus with editors' corrections added; a correction replaces shipped text's labels."""
+    if taxonomy is not None:
+        for example in corrections:
+            for label in example.labels:
+                if taxonomy.resolve(label) is None:
+                    raise DataError(
+                        f"{example.source}: label {label!r} is not in {taxonomy.name!r}"
+                    )
+    corrected = {duplicate_key(e.text) for e in corrections}
+    kept = [e for e in corpus.examples if duplicate_key(e.text) not in corrected]
+    replaced = len(corpus.examples) - len(kept)
+    digest = hashlib.sha256(corpus.sha256.encode())
+    for example in corrections:
+        digest.update(json.dumps([example.id, example.text, example.labels]).encode())
+    return Corpus(
+        kept + corrections,
+        [
+            *corpus.warnings,
+            f"{len(corrections)} stored labels merged, replacing {replaced} shipped",
+        ],
+        digest.hexdigest(),
+        corpus.size_bytes,
+        [*corpus.files, "label store"],
+    )

@@ -34,6 +34,7 @@ MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
 METRICS_FILE = "metrics.json"
 CURRENT_FILE = "CURRENT"
+HISTORY_FILE = "HISTORY"  # one JSON line per promotion, for rollback
 FORMAT_VERSION = 1
 
 
@@ -101,6 +102,35 @@ def set_current(root: str | Path, version: str) -> None:
     _fsync(pointer)
     os.replace(pointer, root / CURRENT_FILE)
     _fsync(root)
+    with (root / HISTORY_FILE).open("a", encoding="utf-8") as history:
+        entry = {"version": version, "at": datetime.now(UTC).isoformat(timespec="seconds")}
+        history.write(json.dumps(entry) + "\n")
+        history.flush()
+        os.fsync(history.fileno())
+
+
+def current_version(root: str | Path) -> str | None:
+    """The version CURRENT names, or None in a registry with no current model."""
+    try:
+        return resolve(root).name
+    except ModelError:
+        return None
+
+
+def rollback(root: str | Path) -> str:
+    """Make current the newest once-promoted version older than the current one; returns it."""
+    root = Path(root)
+    current = current_version(root)
+    history_path = root / HISTORY_FILE
+    lines = history_path.read_text(encoding="utf-8").splitlines() if history_path.exists() else []
+    promoted = {json.loads(line)["version"] for line in lines if line.strip()}
+    # Version names start with their UTC creation time, so name order is age order.
+    earlier = sorted((v for v in promoted if current is None or v < current), reverse=True)
+    earlier = [v for v in earlier if (root / v).is_dir()]
+    if not earlier:
+        raise ModelError(f"{root}: no earlier version to roll back to")
+    set_current(root, earlier[0])
+    return earlier[0]
 
 
 def resolve(path: str | Path) -> Path:

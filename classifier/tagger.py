@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from classifier.data import NO_TOPIC
+from classifier.errors import DataError
 from classifier.model import ArticleTags, TopicModel
 from classifier.registry import load, read_metrics, resolve
 
@@ -31,6 +33,23 @@ class Tagger:
     def tag(self, text: str, **options: Any) -> ArticleTags:
         """Article tags plus per-paragraph tags; options are top_k and threshold."""
         return self.model.tag_article(text, **options)
+
+    def resolve_labels(self, labels: list[str]) -> tuple[str, ...]:
+        """Canonical labels for a correction (["none"] is no topic); DataError names a bad one."""
+        if labels == [NO_TOPIC]:
+            return ()
+        taxonomy = self.model.taxonomy
+        resolved = []
+        for label in labels:
+            canonical = (
+                taxonomy.resolve(label)
+                if taxonomy
+                else (label if label in self.model.labels else None)
+            )
+            if canonical is None:
+                raise DataError(f"label {label!r} is not one of this model's tags")
+            resolved.append(canonical)
+        return tuple(dict.fromkeys(resolved))
 
     def describe(self) -> dict[str, Any]:
         """What a client needs to know about the model answering it."""

@@ -15,6 +15,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
@@ -102,8 +103,19 @@ def _vectorizer(
 
 
 def _classifier(params: dict[str, Any], multilabel: bool, random_state: int, n_jobs: int) -> Any:
-    svm = LinearSVC(C=params["C"], max_iter=5000, random_state=random_state)
-    return OneVsRestClassifier(svm, n_jobs=n_jobs) if multilabel else svm
+    linear: Any
+    if params.get("loss", "hinge") == "log":
+        linear = LogisticRegression(
+            C=params["C"], max_iter=2000, class_weight=params.get("class_weight")
+        )
+    else:
+        linear = LinearSVC(
+            C=params["C"],
+            max_iter=5000,
+            random_state=random_state,
+            class_weight=params.get("class_weight"),
+        )
+    return OneVsRestClassifier(linear, n_jobs=n_jobs) if multilabel else linear
 
 
 def _pass_through(document: Any) -> Any:

@@ -11,18 +11,22 @@ from sklearn.model_selection import train_test_split
 from classifier.data import Corpus, Example
 from classifier.evaluate import score_predictions
 from classifier.model import TopicModel
-from classifier.registry import publish
+from classifier.registry import current_version, load, publish, set_current
 from classifier.taxonomy import Taxonomy
 from classifier.train import Progress, TrainingOptions, TrainingReport, fit_model, with_params
+
+GATE_METRIC = "micro_f1"
 
 
 @dataclass
 class TrainingResult:
-    """Where the model went, what the search chose and how it did on held-out data."""
+    """Where the model went, what the search chose, how it did, and whether it went live."""
 
     model_dir: Path
     report: TrainingReport
     metrics: dict[str, Any]
+    promoted: bool = True
+    decision: str = "no current model: promoted"
 
 
 def evaluate_model(model: TopicModel, examples: Sequence[Example]) -> dict[str, Any]:
@@ -40,12 +44,19 @@ def train_and_publish(
     options: TrainingOptions | None = None,
     holdout: float = 0.1,
     progress: Progress | None = None,
+    tolerance: float = 0.01,
+    force: bool = False,
 ) -> TrainingResult:
     """Fit on the corpus and publish; metrics come from test_corpus or a held-out share.
 
     Without a test corpus, the search and fit run on (1 - holdout) of the data, that model is
     scored on the rest, and the published model is refit on everything with the parameters
     the search chose: the metrics estimate it without ever having seen their examples.
+
+    With a test corpus and a current model, the new model goes live only if its micro-F1 on
+    that corpus is no more than `tolerance` below the current model's, measured now on the
+    same examples (unless `force`). Without a test corpus there is nothing fair to compare
+    on, so the new model is promoted.
     """
     options = options or TrainingOptions()
     if test_corpus is not None:
@@ -77,8 +88,33 @@ def train_and_publish(
         "taxonomy": taxonomy.to_dict() if taxonomy else None,
         "training": {**asdict(report), "options": _options_record(options)},
     }
-    model_dir = publish(model, out, manifest=manifest, metrics=metrics)
-    return TrainingResult(model_dir, report, metrics)
+    model_dir = publish(model, out, manifest=manifest, metrics=metrics, make_current=False)
+    promoted, decision = _gate(out, metrics, test_corpus, tolerance, force)
+    if promoted:
+        set_current(out, model_dir.name)
+    return TrainingResult(model_dir, report, metrics, promoted, decision)
+
+
+def _gate(
+    root: str | Path, metrics: dict[str, Any], test: Corpus | None, tolerance: float, force: bool
+) -> tuple[bool, str]:
+    """Decide whether a new model may replace the current one, and say why."""
+    if current_version(root) is None:
+        return True, "no current model: promoted"
+    if force:
+        return True, "promoted by --force without comparing"
+    if test is None:
+        return True, "no fixed test data to compare on: promoted"
+    current, _ = load(root)
+    baseline = evaluate_model(current, test.examples)[GATE_METRIC]
+    new = metrics[GATE_METRIC]
+    comparison = f"{GATE_METRIC} {new:.4f} against the current model's {baseline:.4f}"
+    if new < baseline - tolerance:
+        return (
+            False,
+            f"refused: {comparison} (tolerance {tolerance}); use --force to promote anyway",
+        )
+    return True, f"promoted: {comparison}"
 
 
 def _split(

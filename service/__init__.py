@@ -5,7 +5,8 @@
 
 from flask import Flask, Response
 
-from service import api, errors, health, metrics, openapi
+from classifier.labelstore import open_label_store
+from service import api, errors, health, labels, metrics, openapi
 from service.config import Settings
 from service.holder import ModelHolder
 
@@ -30,7 +31,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["model_holder"] = holder
     holder.on_load.append(lambda version, previous: metrics.record_model(app, version, previous))
     holder.load()
-    for blueprint in (api.blueprint, health.blueprint, openapi.blueprint):
+    if settings.reload_seconds:
+        holder.watch(settings.reload_seconds)
+    app.extensions["label_store"] = open_label_store(settings.label_store_location)
+    for blueprint in (api.blueprint, labels.blueprint, health.blueprint, openapi.blueprint):
         app.register_blueprint(blueprint)
 
     @app.after_request

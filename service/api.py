@@ -59,7 +59,11 @@ def tag_batch() -> Response:
 @blueprint.get("/model")
 @requires_token(write=False)
 def model_info() -> Response:
-    return json_response(serving_tagger().describe())
+    holder: ModelHolder = current_app.extensions["model_holder"]
+    info = serving_tagger().describe()
+    if holder.error:  # a newer model was refused; say so beside the one that serves
+        info["warning"] = holder.error
+    return json_response(info)
 
 
 @blueprint.post("/model/reload")

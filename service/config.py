@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 PREFIX = "TOPIC_TAGGER_"
+LABELS_FILE = "labels.sqlite3"
 
 
 class ConfigError(ValueError):
@@ -22,6 +23,9 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_batch: int = 100
     workers: int = 2
+    data_dir: str = "data"  # the SQLite label store lives here
+    database_url: str | None = None  # PostgreSQL instead, for several hosts sharing labels
+    reload_seconds: int = 2  # how often each worker looks for a newly promoted model
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
@@ -36,12 +40,18 @@ class Settings:
         settings.check()
         return settings
 
+    @property
+    def label_store_location(self) -> str:
+        return self.database_url or os.path.join(self.data_dir, LABELS_FILE)
+
     def check(self) -> None:
         """Refuse settings that would make the service unsafe or unusable."""
         if self.max_body_bytes < 1024:
             raise ConfigError(f"{PREFIX}MAX_BODY_BYTES must be at least 1024")
         if self.max_batch < 1:
             raise ConfigError(f"{PREFIX}MAX_BATCH must be at least 1")
+        if self.reload_seconds < 0:
+            raise ConfigError(f"{PREFIX}RELOAD_SECONDS must be 0 (off) or more")
         if self.workers < 1:
             raise ConfigError(f"{PREFIX}WORKERS must be at least 1")
         if self.token is not None and len(self.token) < 16:

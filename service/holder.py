@@ -1,4 +1,9 @@
-"""The model a worker serves, loaded and verified; failures are kept to be reported."""
+"""The model a worker serves, and the watcher that swaps in a newly promoted one.
+
+A swap is one attribute assignment: a request that already holds the old Tagger finishes on
+it, the next request gets the new one, and nobody sees half of either. A model that fails
+verification is refused; the old one keeps serving and the refusal is reported.
+"""
 
 import logging
 import threading
@@ -6,12 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from classifier import Tagger, TaggerError
+from classifier.registry import current_version
 
 log = logging.getLogger(__name__)
 
 
 class ModelHolder:
-    """Holds the current Tagger; a swap is one attribute assignment, so readers never see half."""
+    """Holds the current Tagger and the reason the last load failed, if it did."""
 
     def __init__(self, model_dir: str | Path):
         self.model_dir = Path(model_dir)
@@ -19,19 +25,45 @@ class ModelHolder:
         self.error: str | None = None
         self.on_load: list[Callable[[str, str | None], None]] = []  # (new, previous) versions
         self._lock = threading.Lock()
+        self._refused: str | None = None
 
     def load(self) -> bool:
         """Load and verify the registry's current model; keep the old one if that fails."""
         with self._lock:
+            wanted = current_version(self.model_dir) or str(self.model_dir)
             try:
                 tagger = Tagger.load(self.model_dir)
             except (TaggerError, OSError) as error:
-                self.error = str(error)
-                log.error("model not loaded: %s", error)
+                self._refused = wanted
+                serving = f"; still serving {self.tagger.version}" if self.tagger else ""
+                self.error = f"model {wanted} refused: {error}{serving}"
+                log.error("%s", self.error)
                 return False
             previous = self.tagger.version if self.tagger else None
-            self.tagger, self.error = tagger, None
+            self.tagger, self.error, self._refused = tagger, None, None
             log.info("serving model %s", tagger.version)
         for callback in self.on_load:
             callback(tagger.version, previous)
         return True
+
+    def check_for_update(self) -> None:
+        """Load the registry's current version if it is new (and not one already refused)."""
+        wanted = current_version(self.model_dir)
+        loaded = self.tagger.version if self.tagger else None
+        if wanted is not None and wanted != loaded and wanted != self._refused:
+            self.load()
+
+    def watch(self, interval: float) -> threading.Thread:
+        """Check for a new model every `interval` seconds in a daemon thread."""
+        stop = threading.Event()
+
+        def run() -> None:
+            while not stop.wait(interval):
+                try:
+                    self.check_for_update()
+                except Exception:  # the watcher must outlive any one bad check
+                    log.exception("model check failed")
+
+        thread = threading.Thread(target=run, name="model-watcher", daemon=True)
+        thread.start()
+        return thread

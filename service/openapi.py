@@ -21,7 +21,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         400: "Malformed JSON or bytes that are not UTF-8",
         401: "Missing or wrong bearer token",
         403: "Endpoint disabled: no token configured",
-        409: "The new model failed verification; the old one keeps serving",
+        409: "Conflict: a label id reused for other content, or a model that failed verification",
         413: "Body over its size limit",
         415: "Body is not application/json",
         422: "Well-formed JSON that breaks the schema, or a batch over its limit",
@@ -45,8 +45,10 @@ def build_spec(max_body_bytes: int, max_batch: int) -> dict[str, Any]:
     """The whole document; limits are filled in from the running configuration."""
     schemas = _components()
     schemas["BatchRequest"]["properties"]["documents"]["maxItems"] = max_batch
+    schemas["LabelBatchRequest"]["properties"]["labels"]["maxItems"] = max_batch
     read_security: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
     tag_errors = _errors(400, 401, 413, 415, 422, 503)
+    label_errors = _errors(400, 401, 403, 409, 413, 415, 422, 503)
     return {
         "openapi": "3.0.3",
         "info": {
@@ -97,6 +99,48 @@ def build_spec(max_body_bytes: int, max_batch: int) -> dict[str, Any]:
                     "responses": {
                         "200": {"description": "Model", "content": _json("ModelInfo")},
                         **_errors(401, 403, 409),
+                    },
+                }
+            },
+            "/v1/labels": {
+                "post": {
+                    "summary": "Store one correction; 201 only once it is durable",
+                    "security": [{"bearerAuth": []}],
+                    "requestBody": {"required": True, "content": _json("LabelIn")},
+                    "responses": {
+                        "201": {"description": "Stored", "content": _json("LabelStored")},
+                        **label_errors,
+                    },
+                },
+                "get": {
+                    "summary": "Stored labels in order, a page at a time",
+                    "security": [{"bearerAuth": []}],
+                    "parameters": [
+                        {
+                            "name": "after",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 0},
+                        },
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
+                        },
+                    ],
+                    "responses": {
+                        "200": {"description": "A page", "content": _json("LabelPage")},
+                        **_errors(401, 403, 422, 503),
+                    },
+                },
+            },
+            "/v1/labels/batch": {
+                "post": {
+                    "summary": "Store several corrections, all or none",
+                    "security": [{"bearerAuth": []}],
+                    "requestBody": {"required": True, "content": _json("LabelBatchRequest")},
+                    "responses": {
+                        "201": {"description": "Stored", "content": _json("LabelBatchStored")},
+                        **label_errors,
                     },
                 }
             },

@@ -92,6 +92,50 @@ class BatchRequest(TagOptions):
     paragraphs: bool = Field(False, description="include per-paragraph tags and offsets")
 
 
+class LabelIn(StrictModel):
+    """POST /v1/labels: a correction. ["none"] marks text with no topic."""
+
+    text: Content
+    labels: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1)]], Field(min_length=1, max_length=20)
+    ]
+    source: Annotated[str, StringConstraints(max_length=200)] = _optional(
+        "who or what made the label"
+    )
+    id: Annotated[str, StringConstraints(min_length=1, max_length=256)] = _optional(
+        "your id for the label; also the idempotency key (default: a hash of text and labels)"
+    )
+
+
+class LabelBatchRequest(StrictModel):
+    """POST /v1/labels/batch: stored all together or not at all."""
+
+    labels: Annotated[list[LabelIn], Field(min_length=1)]
+
+
+class LabelStored(BaseModel):
+    id: str
+    created: bool = Field(description="false when this was a replay of a stored label")
+
+
+class LabelBatchStored(BaseModel):
+    results: list[LabelStored]
+
+
+class LabelOut(BaseModel):
+    id: str
+    text: str
+    labels: list[str]
+    source: str | None = None
+    created_at: str
+    seq: int
+
+
+class LabelPage(BaseModel):
+    labels: list[LabelOut]
+    next: int | None = Field(description="pass as ?after= for the next page; null at the end")
+
+
 class TermWeight(BaseModel):
     term: str
     weight: float
@@ -150,6 +194,7 @@ class ModelInfo(BaseModel):
     rollup: str
     tags: list[TopicOut]
     metrics: dict[str, Any]
+    warning: str | None = Field(None, description="why a newer model was refused, if one was")
 
 
 class Status(BaseModel):
@@ -159,6 +204,9 @@ class Status(BaseModel):
 
 
 RESPONSE_MODELS: list[type[BaseModel]] = [
+    LabelStored,
+    LabelBatchStored,
+    LabelPage,
     TagResponse,
     BatchResponse,
     BatchResult,
@@ -166,4 +214,10 @@ RESPONSE_MODELS: list[type[BaseModel]] = [
     Status,
     ErrorBody,
 ]
-REQUEST_MODELS: list[type[BaseModel]] = [TagRequest, BatchRequest, BatchDocument]
+REQUEST_MODELS: list[type[BaseModel]] = [
+    TagRequest,
+    BatchRequest,
+    BatchDocument,
+    LabelIn,
+    LabelBatchRequest,
+]
