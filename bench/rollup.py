@@ -25,7 +25,9 @@ from classifier.train import TrainingOptions, fit_model
 SEED = 7
 
 
-def build_pages(articles: Sequence[Example], singles: Sequence[Example], boilerplate: Sequence[Example]) -> list[tuple[str, str]]:
+def build_pages(
+    articles: Sequence[Example], singles: Sequence[Example], boilerplate: Sequence[Example]
+) -> list[tuple[str, str]]:
     """(page text, main label) pairs: story, then boilerplate, then an off-topic footer."""
     rng = random.Random(SEED)
     pages = []
@@ -49,10 +51,16 @@ def top1(model: TopicModel, items: Sequence[tuple[str, str]]) -> float:
 
 def main() -> None:
     taxonomy = load_taxonomy(PROJECT / "training_data" / "taxonomy.json")
-    examples = load_corpus([PROJECT / "training_data" / "train"], taxonomy=taxonomy, strict=True).examples
+    examples = load_corpus(
+        [PROJECT / "training_data" / "train"], taxonomy=taxonomy, strict=True
+    ).examples
     first = [e.labels[0] if e.labels else "" for e in examples]
-    fit_part, validation = train_test_split(examples, test_size=0.2, random_state=SEED, stratify=first)
-    model, report = fit_model(fit_part, taxonomy=taxonomy, options=TrainingOptions(budget_seconds=60))
+    fit_part, validation = train_test_split(
+        examples, test_size=0.2, random_state=SEED, stratify=first
+    )
+    model, report = fit_model(
+        fit_part, taxonomy=taxonomy, options=TrainingOptions(budget_seconds=60)
+    )
     articles = [e for e in validation if e.labels and len(split_paragraphs(e.text)) >= 2]
     singles = [e for e in validation if e.labels and len(split_paragraphs(e.text)) == 1]
     boilerplate = [e for e in validation if not e.labels]

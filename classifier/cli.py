@@ -120,8 +120,8 @@ def run_train(args: argparse.Namespace) -> int:
     taxonomy = load_taxonomy(args.taxonomy) if args.taxonomy else None
     corpus = _load(args.data, taxonomy=taxonomy, strict=args.strict)
     if args.stored_labels:
-        store = open_label_store(args.label_store or default_location())
-        corpus = merge_corrections(corpus, store.examples(), taxonomy)
+        with open_label_store(args.label_store or default_location()) as store:
+            corpus = merge_corrections(corpus, store.examples(), taxonomy)
         _stderr(corpus.warnings[-1])
     test = (
         _load(args.test, taxonomy=taxonomy, strict=args.strict, evaluation=True)

@@ -47,14 +47,14 @@ def run_models(args: argparse.Namespace) -> int:
 
 
 def run_labels(args: argparse.Namespace) -> int:
-    store = open_label_store(args.label_store or default_location())
-    if args.action == "count":
-        print(store.count())
-        return 0
-    lines = (json.dumps(label.to_record(), ensure_ascii=False) + "\n" for label in store.iter_all())
-    if args.out:
-        with Path(args.out).open("w", encoding="utf-8") as out:
-            out.writelines(lines)
-    else:
-        sys.stdout.writelines(lines)
+    with open_label_store(args.label_store or default_location()) as store:
+        if args.action == "count":
+            print(store.count())
+            return 0
+        lines = (json.dumps(x.to_record(), ensure_ascii=False) + "\n" for x in store.iter_all())
+        if args.out:
+            with Path(args.out).open("w", encoding="utf-8") as out:
+                out.writelines(lines)
+        else:
+            sys.stdout.writelines(lines)
     return 0

@@ -183,6 +183,12 @@ class LabelStore:
             )
         return list(latest.values())
 
+    def __enter__(self) -> "LabelStore":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def close(self) -> None:
         connection = getattr(self._local, "connection", None)
         if connection is not None and getattr(self._local, "key", (None,))[0] == os.getpid():

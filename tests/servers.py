@@ -8,6 +8,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -22,11 +23,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Service:
+    """A running service: its base URL and the gunicorn master's pid."""
+
+    url: str
+    pid: int
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+
 @contextmanager
 def running_service(
     model_dir: Path, env: dict[str, str] | None = None, workers: int = 2
-) -> Iterator[str]:
-    """Yield the base URL of a gunicorn-served app; stop it (and its workers) afterwards."""
+) -> Iterator[Service]:
+    """Yield a gunicorn-served app on a free port; stop it (and its workers) afterwards."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TOPIC_TAGGER_")}
     environment.update(env or {})
@@ -39,7 +52,7 @@ def running_service(
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_ready(base, process, log)
-            yield base
+            yield Service(base, process.pid)
         finally:
             process.terminate()
             try:

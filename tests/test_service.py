@@ -22,10 +22,9 @@ said her team never stopped believing. The final against the champions is on Sun
 
 @pytest.fixture(scope="module")
 def service(default_model):
-    with running_service(
-        default_model.model_dir, {"TOPIC_TAGGER_TOKEN": TOKEN, "TOPIC_TAGGER_MAX_BATCH": "5"}
-    ) as base:
-        yield base
+    env = {"TOPIC_TAGGER_TOKEN": TOKEN, "TOPIC_TAGGER_MAX_BATCH": "5"}
+    with running_service(default_model.model_dir, env) as running:
+        yield running.url
 
 
 def post(base: str, path: str, body, **kwargs) -> requests.Response:
@@ -232,7 +231,8 @@ def test_openapi_document_describes_the_endpoints(service):
 
 
 def test_without_a_token_write_endpoints_are_disabled(default_model):
-    with running_service(default_model.model_dir, workers=1) as base:
+    with running_service(default_model.model_dir, workers=1) as running:
+        base = running.url
         body = assert_error(requests.post(f"{base}/v1/model/reload", timeout=5), 403, "disabled")
         assert "TOPIC_TAGGER_TOKEN" in body["detail"]
         assert (
@@ -243,7 +243,8 @@ def test_without_a_token_write_endpoints_are_disabled(default_model):
 
 def test_reads_can_be_closed_with_the_token(default_model):
     env = {"TOPIC_TAGGER_TOKEN": TOKEN, "TOPIC_TAGGER_PROTECT_READS": "true"}
-    with running_service(default_model.model_dir, env, workers=1) as base:
+    with running_service(default_model.model_dir, env, workers=1) as running:
+        base = running.url
         assert_error(
             requests.post(f"{base}/v1/tag", json={"text": "Rates rose."}, timeout=5),
             401,

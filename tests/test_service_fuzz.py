@@ -19,8 +19,8 @@ EXAMPLES_PER_OPERATION = 60
 @pytest.fixture(scope="module")
 def live_schema(default_model):
     env = {"TOPIC_TAGGER_TOKEN": TOKEN, "TOPIC_TAGGER_MAX_BATCH": "20"}
-    with running_service(default_model.model_dir, env) as base:
-        yield base, schemathesis.openapi.from_url(f"{base}/openapi.json")
+    with running_service(default_model.model_dir, env) as running:
+        yield running.url, schemathesis.openapi.from_url(f"{running.url}/openapi.json")
 
 
 POSITIVE, NEGATIVE = schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE
