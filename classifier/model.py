@@ -6,7 +6,7 @@ score of 0.8 means about the same for every tag and thresholds can be compared a
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sklearn.pipeline import Pipeline
@@ -14,11 +14,10 @@ from sklearn.pipeline import Pipeline
 from classifier.rollup import ROLLUP_CHOICES, WHOLE, combine_paragraphs
 from classifier.scorer import LinearScorer
 from classifier.taxonomy import Taxonomy
-from classifier.text import split_paragraphs, word_count
+from classifier.text import split_paragraphs
 
 
-@dataclass(frozen=True, slots=True)
-class Tag:
+class Tag(NamedTuple):
     """A topic assigned to a text, with its calibrated score in [0, 1]."""
 
     label: str
@@ -132,7 +131,7 @@ class TopicModel:
 
     def scores(self, text: str) -> np.ndarray:
         """Scores of one text through the lean path."""
-        return self.calibrate(self._scorer.decision(text))
+        return self.calibrate(self._scorer.decisions([text])[0])
 
     def select(
         self, scores: np.ndarray, *, top_k: int | None = None, threshold: float | None = None
@@ -142,24 +141,25 @@ class TopicModel:
         An explicit threshold replaces the per-tag ones and has no fallback: the caller asked
         for tags at or above that score and nothing else.
         """
-        chosen: list[int]
-        best = int(np.argmax(scores))
+        values = scores.tolist()  # plain floats: cheaper than numpy scalars for a few tags
         if threshold is not None:
-            ranked = np.argsort(-scores, kind="stable")
-            chosen = [int(i) for i in ranked if scores[i] >= threshold]
+            chosen = sorted(
+                (i for i, v in enumerate(values) if v >= threshold), key=lambda i: -values[i]
+            )
             if not self.multilabel:
                 chosen = chosen[:1]
-        elif scores[best] < self.abstain_score:
-            return []
-        elif self.multilabel:
-            passing = np.flatnonzero(scores >= self.thresholds)
-            chosen = [int(i) for i in passing[np.argsort(-scores[passing], kind="stable")]]
-            chosen = chosen or [best]
         else:
-            chosen = [best]
+            best = max(range(len(values)), key=values.__getitem__)
+            if values[best] < self.abstain_score:
+                return []
+            if self.multilabel:
+                passing = np.flatnonzero(scores >= self.thresholds).tolist()
+                chosen = sorted(passing, key=lambda i: -values[i]) or [best]
+            else:
+                chosen = [best]
         if top_k is not None:
             chosen = chosen[:top_k]
-        return [Tag(self.labels[i], float(scores[i]), self.topic_ids[i]) for i in chosen]
+        return [Tag(self.labels[i], values[i], self.topic_ids[i]) for i in chosen]
 
     def explain(
         self, text: str, labels: Sequence[str], top_n: int = 5
@@ -179,18 +179,19 @@ class TopicModel:
     def tag_article(self, text: str, **options: Any) -> ArticleTags:
         """Tag an article paragraph by paragraph and roll the topical paragraphs up."""
         paragraphs = split_paragraphs(text)
+        if not paragraphs:
+            return ArticleTags([], [])
+        all_scores = self.calibrate(self._scorer.decisions([p.text for p in paragraphs]))
         results: list[ParagraphTags] = []
         seen: set[str] = set()
         rows, weights = [], []
-        for paragraph in paragraphs:
-            scores = self.scores(paragraph.text)
+        for paragraph, scores in zip(paragraphs, all_scores, strict=True):
             tags = self.select(scores, **options)
             results.append(ParagraphTags(paragraph.start, paragraph.end, tags, not tags))
-            key = " ".join(paragraph.text.split())
-            if tags and key not in seen:  # a pull quote or repeated block votes once
-                seen.add(key)
+            if tags and paragraph.text not in seen:  # a pull quote or repeated block votes once
+                seen.add(paragraph.text)
                 rows.append(scores)
-                weights.append(word_count(paragraph.text))
+                weights.append(paragraph.text.count(" ") + 1)  # its length in words
         if self.rollup == WHOLE:
             article = self.scores(text)
         elif not rows:

@@ -41,9 +41,9 @@ _WORD = re.compile(r"[^\W_]+(?:['.\-][^\W_]+)*")
 _NUMBER = re.compile(r"\d[\d.'\-]*")
 
 _stemmer = SnowballStemmer("english")
-# Memoised token -> stem (or None for a stop word). News vocabulary is Zipfian, so after a
+# Memoised token -> stem ("" for a stop word). News vocabulary is Zipfian, so after a
 # few thousand documents almost every token is a dictionary hit instead of a Snowball run.
-_stem_cache: dict[str, str | None] = {}
+_stem_cache: dict[str, str] = {}
 _STEM_CACHE_LIMIT = 500_000
 
 
@@ -84,12 +84,15 @@ def _append_paragraph(paragraphs: list[Paragraph], text: str, start: int, end: i
 
 def stem(token: str) -> str | None:
     """Stem a lower-cased token, folding numbers and dropping stop words (None)."""
-    cached = _stem_cache.get(token, "")
-    if cached != "":
-        return cached
-    result: str | None
+    cached = _stem_cache.get(token)
+    return (cached if cached is not None else _stem_uncached(token)) or None
+
+
+def _stem_uncached(token: str) -> str:
+    """Compute and memoise a stem; "" marks a stop word, so a cache miss is always None."""
+    result: str
     if token in STOP_WORDS:
-        result = None
+        result = ""
     elif _NUMBER.fullmatch(token):
         result = NUMBER_TOKEN
     elif "." in token or any(char.isdigit() for char in token):
@@ -103,12 +106,14 @@ def stem(token: str) -> str | None:
 
 def tokenize(text: str) -> list[str]:
     """Turn normalised text into the stems the vectorizer counts (the pipeline's tokenizer)."""
-    stems = []
-    for token in _WORD.findall(text.lower()):
-        stemmed = stem(token)
-        if stemmed is not None:
-            stems.append(stemmed)
-    return stems
+    words = _WORD.findall(text.lower())
+    stems = list(map(_stem_cache.get, words))  # the hot path: no Python call per known word
+    if None in stems:
+        stems = [
+            cached if cached is not None else _stem_uncached(word)
+            for word, cached in zip(words, stems, strict=True)
+        ]
+    return [s for s in stems if s]
 
 
 def word_count(text: str) -> int:

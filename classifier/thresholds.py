@@ -3,21 +3,36 @@
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-# Below this many positive examples a tag's F1-optimal threshold is noise; use the prior.
-MIN_POSITIVES_FOR_THRESHOLD = 3
+# Below this many positive examples a tag's own calibration and F1-optimal threshold are
+# noise; such a tag uses the pooled calibration and the default threshold.
+MIN_POSITIVES_FOR_THRESHOLD = 5
 DEFAULT_THRESHOLD = 0.5
 ABSTAIN_GRID = np.round(np.arange(0.0, 0.55, 0.05), 2)
 
 
 def fit_calibration(decision: np.ndarray, y_matrix: np.ndarray) -> np.ndarray:
-    """Platt scaling per tag: (slope, intercept) pairs fitted on out-of-fold decision values."""
-    calibration = np.tile([1.0, 0.0], (decision.shape[1], 1))
+    """Platt scaling per tag: (slope, intercept) pairs fitted on out-of-fold decision values.
+
+    A tag with few positives gets the sigmoid fitted to all tags pooled: its own fit would
+    rest on a handful of points and can even come out decreasing, which would rank the
+    tag's best matches last.
+    """
+    pooled = _platt(decision.ravel(), y_matrix.ravel())
+    calibration = np.tile(pooled, (decision.shape[1], 1))
     for k in range(decision.shape[1]):
         target = y_matrix[:, k]
-        if 0 < target.sum() < len(target):
-            platt = LogisticRegression(C=100.0).fit(decision[:, [k]], target)
-            calibration[k] = [platt.coef_[0, 0], platt.intercept_[0]]
+        if MIN_POSITIVES_FOR_THRESHOLD <= target.sum() < len(target):
+            own = _platt(decision[:, k], target)
+            if own[0] > 0:
+                calibration[k] = own
     return calibration
+
+
+def _platt(decision: np.ndarray, target: np.ndarray) -> np.ndarray:
+    if target.min() == target.max():
+        return np.array([1.0, 0.0])
+    fitted = LogisticRegression(C=100.0).fit(decision.reshape(-1, 1), target)
+    return np.array([fitted.coef_[0, 0], fitted.intercept_[0]])
 
 
 def choose_thresholds(probabilities: np.ndarray, y_matrix: np.ndarray) -> np.ndarray:

@@ -28,7 +28,12 @@ from classifier.model import TopicModel, sigmoid
 from classifier.rollup import WHOLE
 from classifier.taxonomy import Taxonomy
 from classifier.text import normalise, tokenize
-from classifier.thresholds import choose_abstain_score, choose_thresholds, fit_calibration
+from classifier.thresholds import (
+    apply_rule,
+    choose_abstain_score,
+    choose_thresholds,
+    fit_calibration,
+)
 
 Progress = Callable[[str], None]
 
@@ -37,7 +42,7 @@ Progress = Callable[[str], None]
 class SearchSpace:
     """Hyperparameters tried, most promising first, so a short budget still tries the best."""
 
-    c_values: tuple[float, ...] = (0.5, 1.0, 0.25, 2.0)
+    c_values: tuple[float, ...] = (1.0, 2.0, 0.5, 4.0)
     ngram_ranges: tuple[tuple[int, int], ...] = ((1, 2), (1, 1))
     min_dfs: tuple[int, ...] = (2, 1)
 
@@ -166,12 +171,7 @@ def fit_model(
             best = (score, params, decision)
     assert best is not None
     score, params, decision = best
-    calibration = fit_calibration(decision, y_matrix)
-    probabilities = sigmoid(decision * calibration[:, 0] + calibration[:, 1])
-    thresholds = (
-        choose_thresholds(probabilities, y_matrix) if multilabel else np.full(len(classes), 0.5)
-    )
-    abstain = choose_abstain_score(probabilities, y_matrix, thresholds) if multilabel else 0.0
+    calibration, _, thresholds, abstain = _decision_rule(decision, y_matrix, multilabel)
     say(f"fitting the final model with {params}")
     pipeline = build_pipeline(params, multilabel, options.random_state, options.n_jobs)
     with _quiet_fit_warnings():
@@ -268,12 +268,35 @@ def _fit_fold(
 
 
 def _cv_score(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool) -> float:
+    """Out-of-fold quality of the full decision rule the model will use.
+
+    For multi-label data that includes calibration, per-tag thresholds and the abstain
+    score, fitted on the same out-of-fold values: slightly optimistic, equally so for every
+    candidate, which is what a comparison needs.
+    """
     if not multilabel:
         return float(np.mean(decision.argmax(axis=1) == y_matrix.argmax(axis=1)))
-    predicted = decision > 0
+    _, probabilities, thresholds, abstain = _decision_rule(decision, y_matrix, multilabel)
+    predicted = apply_rule(probabilities, thresholds, abstain)
     true_positives = np.logical_and(predicted, y_matrix == 1).sum()
     denominator = predicted.sum() + y_matrix.sum()
     return float(2 * true_positives / denominator) if denominator else 0.0
+
+
+def _decision_rule(
+    decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Calibration, calibrated probabilities, per-tag thresholds and the abstain score.
+
+    Single-label data always gets its best tag, so thresholds and abstain do not apply.
+    """
+    calibration = fit_calibration(decision, y_matrix)
+    probabilities = sigmoid(decision * calibration[:, 0] + calibration[:, 1])
+    if not multilabel:
+        return calibration, probabilities, np.full(decision.shape[1], 0.5), 0.0
+    thresholds = choose_thresholds(probabilities, y_matrix)
+    abstain = choose_abstain_score(probabilities, y_matrix, thresholds)
+    return calibration, probabilities, thresholds, abstain
 
 
 class _quiet_fit_warnings(warnings.catch_warnings):
