@@ -49,6 +49,11 @@ def build_parser(extra_commands: ExtraCommands | None = None) -> argparse.Argume
         "--budget", type=float, default=120.0, help="seconds for the hyperparameter search"
     )
     train.add_argument("--folds", type=int, default=5, help="cross-validation folds")
+    train.add_argument(
+        "--params",
+        type=_params,
+        help="fixed hyperparameters instead of the search, as JSON with C, ngram_range, min_df",
+    )
     train.add_argument("--jobs", type=int, default=2, help="parallel jobs (default: %(default)s)")
     train.add_argument(
         "--rollup",
@@ -129,7 +134,11 @@ def run_train(args: argparse.Namespace) -> int:
         else None
     )
     options = TrainingOptions(
-        folds=args.folds, budget_seconds=args.budget, n_jobs=args.jobs, rollup=args.rollup
+        folds=args.folds,
+        budget_seconds=args.budget,
+        n_jobs=args.jobs,
+        rollup=args.rollup,
+        fixed_params=args.params,
     )
     result = train_and_publish(
         corpus,
@@ -210,6 +219,18 @@ def run_check_data(args: argparse.Namespace) -> int:
         _stderr(f"topic-tagger: check-data failed with {len(report.problems)} problems")
         return 1
     return 0
+
+
+def _params(raw: str) -> dict[str, Any]:
+    """Parse --params: a JSON object with C, ngram_range and min_df."""
+    try:
+        params = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise argparse.ArgumentTypeError(f"not JSON: {error}") from None
+    if not isinstance(params, dict) or not {"C", "ngram_range", "min_df"} <= set(params):
+        raise argparse.ArgumentTypeError("give a JSON object with C, ngram_range and min_df")
+    params["ngram_range"] = tuple(params["ngram_range"])
+    return params
 
 
 def _read_text(source: str) -> str:

@@ -1,12 +1,12 @@
 """Turn cross-validated decision values into calibrated scores and per-tag decision rules."""
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 # Below this many positive examples a tag's own calibration and F1-optimal threshold are
 # noise; such a tag uses the pooled calibration and the default threshold.
 MIN_POSITIVES_FOR_THRESHOLD = 5
 DEFAULT_THRESHOLD = 0.5
+RIDGE_C = 100.0  # inverse strength of the slope's penalty, as in LogisticRegression(C=100)
 ABSTAIN_GRID = np.round(np.arange(0.0, 0.55, 0.05), 2)
 
 
@@ -28,11 +28,29 @@ def fit_calibration(decision: np.ndarray, y_matrix: np.ndarray) -> np.ndarray:
     return calibration
 
 
-def _platt(decision: np.ndarray, target: np.ndarray) -> np.ndarray:
+def _platt(decision: np.ndarray, target: np.ndarray, iterations: int = 50) -> np.ndarray:
+    """Fit p = sigmoid(a * decision + b) by Newton's method on the log-loss.
+
+    Two parameters need no general-purpose solver; this is the same maximum-likelihood fit a
+    L2-regularised logistic regression on one feature gives (penalty 1/RIDGE_C on the slope),
+    at a fraction of the cost, which matters with hundreds of tags.
+    """
     if target.min() == target.max():
         return np.array([1.0, 0.0])
-    fitted = LogisticRegression(C=100.0).fit(decision.reshape(-1, 1), target)
-    return np.array([fitted.coef_[0, 0], fitted.intercept_[0]])
+    x = decision.astype(np.float64)
+    y = target.astype(np.float64)
+    a, b = 1.0, 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(a * x + b, -500, 500)))
+        w = p * (1.0 - p)
+        residual = p - y
+        gradient = np.array([residual @ x + a / RIDGE_C, residual.sum()])
+        hessian = np.array([[w @ (x * x) + 1 / RIDGE_C, w @ x], [w @ x, w.sum() + 1e-9]])
+        step = np.linalg.solve(hessian, gradient)
+        a, b = a - step[0], b - step[1]
+        if abs(step).max() < 1e-8:
+            break
+    return np.array([a, b])
 
 
 def choose_thresholds(probabilities: np.ndarray, y_matrix: np.ndarray) -> np.ndarray:

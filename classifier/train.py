@@ -12,7 +12,7 @@ from itertools import product
 from typing import Any
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, parallel_config
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -36,6 +36,8 @@ from classifier.thresholds import (
 )
 
 Progress = Callable[[str], None]
+# (calibration, calibrated out-of-fold probabilities, per-tag thresholds, abstain score)
+Rule = tuple[np.ndarray, np.ndarray, np.ndarray, float]
 
 
 @dataclass(frozen=True)
@@ -78,18 +80,6 @@ class TrainingReport:
     cv_metric: str
     candidates: list[dict[str, Any]]
     seconds: float
-
-
-def build_pipeline(
-    params: dict[str, Any], multilabel: bool, random_state: int, n_jobs: int = 1
-) -> Pipeline:
-    """The serving Pipeline: our normaliser and tokenizer inside, so nothing can drift."""
-    return Pipeline(
-        [
-            ("tfidf", _vectorizer(params, preprocessor=normalise, tokenizer=tokenize)),
-            ("linear", _classifier(params, multilabel, random_state, n_jobs)),
-        ]
-    )
 
 
 def _vectorizer(
@@ -139,7 +129,6 @@ def fit_model(
     options = options or TrainingOptions()
     started = time.perf_counter()
     say = progress or (lambda message: None)
-    texts = [example.text for example in examples]
     label_sets = [example.labels for example in examples]
     multilabel = not all(len(labels) == 1 for labels in label_sets)
     binarizer = MultiLabelBinarizer()
@@ -148,38 +137,21 @@ def fit_model(
     if len(classes) < 2:
         raise ModelError(f"training needs at least two labels, found {len(classes)}: {classes}")
     target = y_matrix if multilabel else y_matrix.argmax(axis=1)
-    say(f"tokenising {len(texts)} examples")
-    tokens = [tokenize(normalise(text)) for text in texts]
-    folds = _folds(target, multilabel, options)
-    candidates = [options.fixed_params] if options.fixed_params else options.space.candidates()
-    tried: list[dict[str, Any]] = []
-    best: tuple[float, dict[str, Any], np.ndarray] | None = None
-    for params in candidates:
-        if tried and time.perf_counter() - started > options.budget_seconds:
-            say(f"search budget of {options.budget_seconds:.0f}s spent after {len(tried)} tries")
-            break
-        tick = time.perf_counter()
-        decision = _out_of_fold_decision(
-            tokens, target, folds, params, multilabel, len(classes), options
-        )
-        score = _cv_score(decision, y_matrix, multilabel)
-        tried.append(
-            {**params, "cv_score": round(score, 4), "seconds": round(time.perf_counter() - tick, 2)}
-        )
-        say(f"candidate {params}: {score:.4f}")
-        if best is None or score > best[0]:
-            best = (score, params, decision)
-    assert best is not None
-    score, params, decision = best
-    calibration, _, thresholds, abstain = _decision_rule(decision, y_matrix, multilabel)
+    say(f"tokenising {len(examples)} examples")
+    tokens = [tokenize(normalise(example.text)) for example in examples]
+    search = _Search(tokens, y_matrix, target, multilabel, options, say)
+    score, params, (calibration, _, thresholds, abstain) = search.run(started)
     say(f"fitting the final model with {params}")
-    pipeline = build_pipeline(params, multilabel, options.random_state, options.n_jobs)
-    with _quiet_fit_warnings():
-        pipeline.fit(texts, y_matrix if multilabel else np.array(classes)[target])
-    if hasattr(pipeline[0], "stop_words_"):
-        del pipeline[0].stop_words_  # the pruned-term set is not needed to tag and bloats files
+    vectorizer, features = search.features(params)
+    linear = _classifier(params, multilabel, options.random_state, options.n_jobs)
+    with _quiet_fit_warnings(), parallel_config(backend="threading"):  # liblinear frees the GIL
+        linear.fit(features, y_matrix if multilabel else np.array(classes)[target])
+    # Fitted on tokens; the same fitted state serves raw text once our text functions go in.
+    vectorizer.set_params(preprocessor=normalise, tokenizer=tokenize)
+    if hasattr(vectorizer, "stop_words_"):
+        del vectorizer.stop_words_  # the pruned-term set is not needed to tag and bloats files
     model = TopicModel(
-        pipeline,
+        Pipeline([("tfidf", vectorizer), ("linear", linear)]),
         classes,
         multilabel=multilabel,
         calibration=calibration,
@@ -191,15 +163,86 @@ def fit_model(
     )
     report = TrainingReport(
         mode="multilabel" if multilabel else "multiclass",
-        examples=len(texts),
+        examples=len(examples),
         labels=len(classes),
         params=params,
         cv_score=score,
         cv_metric="micro_f1" if multilabel else "accuracy",
-        candidates=tried,
+        candidates=search.tried,
         seconds=time.perf_counter() - started,
     )
     return model, report
+
+
+class _Search:
+    """Cross-validated search over the candidates, within the time budget.
+
+    The vocabulary and IDF weights are fitted once per vectorizer setting on all training
+    texts and shared by the folds: they use no labels, and refitting them per fold would
+    multiply the cost of the search for a difference in the estimates that is negligible.
+    Folds run in threads, since liblinear releases the GIL.
+    """
+
+    def __init__(
+        self,
+        tokens: list[list[str]],
+        y_matrix: np.ndarray,
+        target: np.ndarray,
+        multilabel: bool,
+        options: TrainingOptions,
+        say: Progress,
+    ):
+        self.tokens, self.y_matrix, self.target = tokens, y_matrix, target
+        self.multilabel, self.options, self.say = multilabel, options, say
+        self.folds = _folds(target, multilabel, options)
+        self.tried: list[dict[str, Any]] = []
+        self._features: dict[tuple[Any, ...], tuple[TfidfVectorizer, Any]] = {}
+
+    def features(self, params: dict[str, Any]) -> tuple[TfidfVectorizer, Any]:
+        """The fitted vectorizer and feature matrix for these vectorizer settings (cached)."""
+        key = (tuple(params["ngram_range"]), params["min_df"])
+        if key not in self._features:
+            vectorizer = _vectorizer(params, preprocessor=_pass_through, tokenizer=_pass_through)
+            self._features[key] = (vectorizer, vectorizer.fit_transform(self.tokens))
+        return self._features[key]
+
+    def run(self, started: float) -> tuple[float, dict[str, Any], Rule]:
+        """Score each candidate out of fold; return the best score, parameters and rule."""
+        options = self.options
+        candidates = [options.fixed_params] if options.fixed_params else options.space.candidates()
+        best: tuple[float, dict[str, Any], Rule] | None = None
+        for params in candidates:
+            if self.tried and time.perf_counter() - started > options.budget_seconds:
+                spent = f"{options.budget_seconds:.0f}s"
+                self.say(f"search budget of {spent} spent after {len(self.tried)} tries")
+                break
+            tick = time.perf_counter()
+            decision = self._out_of_fold_decision(params)
+            rule = _decision_rule(decision, self.y_matrix, self.multilabel)
+            score = _cv_score(decision, self.y_matrix, self.multilabel, rule)
+            seconds = round(time.perf_counter() - tick, 2)
+            self.tried.append({**params, "cv_score": round(score, 4), "seconds": seconds})
+            self.say(f"candidate {params}: {score:.4f}")
+            if best is None or score > best[0]:
+                best = (score, params, rule)
+        assert best is not None
+        return best
+
+    def _out_of_fold_decision(self, params: dict[str, Any]) -> np.ndarray:
+        _, features = self.features(params)
+        n_labels = self.y_matrix.shape[1]
+        seed = self.options.random_state
+        jobs = (
+            delayed(_fit_fold)(
+                features, self.target, train, test, params, self.multilabel, n_labels, seed
+            )
+            for train, test in self.folds
+        )
+        decision = np.zeros((features.shape[0], n_labels))
+        results = Parallel(n_jobs=self.options.n_jobs, prefer="threads")(jobs)
+        for (_, test), fold_decision in zip(self.folds, results, strict=True):
+            decision[test] = fold_decision
+        return decision
 
 
 def _folds(
@@ -217,57 +260,30 @@ def _folds(
     return list(splitter.split(np.zeros(len(target)), target))
 
 
-def _out_of_fold_decision(
-    tokens: list[list[str]],
-    target: np.ndarray,
-    folds: list[tuple[np.ndarray, np.ndarray]],
-    params: dict[str, Any],
-    multilabel: bool,
-    n_labels: int,
-    options: TrainingOptions,
-) -> np.ndarray:
-    jobs = (
-        delayed(_fit_fold)(
-            [tokens[i] for i in train],
-            target[train],
-            [tokens[i] for i in test],
-            params,
-            multilabel,
-            n_labels,
-            options.random_state,
-        )
-        for train, test in folds
-    )
-    decision = np.zeros((len(tokens), n_labels))
-    for (_, test), fold_decision in zip(folds, Parallel(n_jobs=options.n_jobs)(jobs), strict=True):
-        decision[test] = fold_decision
-    return decision
-
-
 def _fit_fold(
-    train_tokens: list[list[str]],
-    train_target: np.ndarray,
-    test_tokens: list[list[str]],
+    features: Any,
+    target: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
     params: dict[str, Any],
     multilabel: bool,
     n_labels: int,
     random_state: int,
 ) -> np.ndarray:
-    vectorizer = _vectorizer(params, preprocessor=_pass_through, tokenizer=_pass_through)
     classifier = _classifier(params, multilabel, random_state, n_jobs=1)
     with _quiet_fit_warnings():
-        classifier.fit(vectorizer.fit_transform(train_tokens), train_target)
-    raw = classifier.decision_function(vectorizer.transform(test_tokens))
+        classifier.fit(features[train], target[train])
+    raw = classifier.decision_function(features[test])
     if multilabel:
         return raw
-    decision = np.full((len(test_tokens), n_labels), -10.0)  # classes absent from this fold
+    decision = np.full((len(test), n_labels), -10.0)  # classes absent from this fold
     if raw.ndim == 1:
         raw = np.column_stack([-raw, raw])
     decision[:, classifier.classes_] = raw
     return decision
 
 
-def _cv_score(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool) -> float:
+def _cv_score(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool, rule: Rule) -> float:
     """Out-of-fold quality of the full decision rule the model will use.
 
     For multi-label data that includes calibration, per-tag thresholds and the abstain
@@ -276,16 +292,14 @@ def _cv_score(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool) -> f
     """
     if not multilabel:
         return float(np.mean(decision.argmax(axis=1) == y_matrix.argmax(axis=1)))
-    _, probabilities, thresholds, abstain = _decision_rule(decision, y_matrix, multilabel)
+    _, probabilities, thresholds, abstain = rule
     predicted = apply_rule(probabilities, thresholds, abstain)
     true_positives = np.logical_and(predicted, y_matrix == 1).sum()
     denominator = predicted.sum() + y_matrix.sum()
     return float(2 * true_positives / denominator) if denominator else 0.0
 
 
-def _decision_rule(
-    decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+def _decision_rule(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool) -> Rule:
     """Calibration, calibrated probabilities, per-tag thresholds and the abstain score.
 
     Single-label data always gets its best tag, so thresholds and abstain do not apply.
@@ -318,7 +332,6 @@ __all__ = [
     "SearchSpace",
     "TrainingOptions",
     "TrainingReport",
-    "build_pipeline",
     "fit_model",
     "with_params",
 ]
