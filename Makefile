@@ -51,5 +51,24 @@ format: install  ## apply ruff's formatting and safe fixes
 check-data: install  ## validate training_data/: counts, labels, near-duplicates
 	$(BIN)/topic-tagger check-data $(DATA)
 
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: model $(BIN)/.bench-installed  ## every benchmark, rivals included (about an hour); figures to BENCHMARKS.md
+	bash bench/rivals/setup.sh
+	bench/.rivals/venv/bin/python bench/rivals/run_rivals.py
+	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/compare.py
+	$(BIN)/python bench/bbc_default.py --model $(MODELS)
+	$(BIN)/python bench/rollup.py
+	$(BIN)/python bench/swap.py --model $(MODELS)
+	$(BIN)/python bench/scaling.py
+
+bench-quick: model $(BIN)/.bench-installed  ## a one-minute subset: our speed and BBC quality, no rivals
+	$(BIN)/python bench/speed.py --quick
+	$(BIN)/python bench/quality.py --quick
+
 clean:  ## remove the virtualenv, trained models and caches
 	rm -rf $(VENV) $(MODELS) .pytest_cache .ruff_cache .mypy_cache *.egg-info

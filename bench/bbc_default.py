@@ -35,14 +35,17 @@ def main() -> None:
     articles = read_jsonl(dataset("bbc-news-train.jsonl")) + read_jsonl(
         dataset("bbc-news-test.jsonl")
     )
-    hits, totals, confusion = Counter(), Counter(), Counter()
+    hits, top2, totals, confusion = Counter(), Counter(), Counter(), Counter()
     started = time.perf_counter()
     for article in articles:
         expected = BBC_TO_IPTC[article["labels"][0]]
-        tags = tagger.tag(article["text"]).tags
-        best = tags[0].label if tags else "(no tag)"
+        result = tagger.tag(article["text"])
+        best = result.tags[0].label if result.tags else "(no tag)"
+        labels = tagger.model.labels
+        ranked = [] if result.scores is None else [labels[k] for k in result.scores.argsort()[::-1]]
         totals[expected] += 1
         hits[expected] += best == expected
+        top2[expected] += expected in ranked[:2]
         if best != expected:
             confusion[(article["labels"][0], best)] += 1
     seconds = time.perf_counter() - started
@@ -58,12 +61,16 @@ def main() -> None:
         f"tagged as whole pages with the paragraph roll-up `{tagger.model.rollup}`: "
         f"**top-1 accuracy {accuracy:.3f}** ({seconds:.1f} s in all).",
         "",
-        "| BBC category | IPTC topic | articles | recall |",
-        "| --- | --- | ---: | ---: |",
+        "| BBC category | IPTC topic | articles | recall (top-1) | in our top 2 |",
+        "| --- | --- | ---: | ---: | ---: |",
     ]
     for bbc, topic in BBC_TO_IPTC.items():
-        lines.append(f"| {bbc} | {topic} | {totals[topic]} | {hits[topic] / totals[topic]:.3f} |")
+        lines.append(
+            f"| {bbc} | {topic} | {totals[topic]} | {hits[topic] / totals[topic]:.3f} | {top2[topic] / totals[topic]:.3f} |"
+        )
     lines += [
+        "",
+        f"The BBC category is among our two best tags for {sum(top2.values()) / len(articles):.3f} of articles (for information; the goal is top-1).",
         "",
         "Most frequent confusions (BBC category -> our best tag): "
         + ", ".join(f"{bbc} -> {tag} ({n})" for (bbc, tag), n in confusion.most_common(6))

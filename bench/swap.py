@@ -68,15 +68,31 @@ def one_run(source: Path, article: str) -> dict[str, float]:
         model_dir = resolve(source)
         shutil.copytree(model_dir, registry / model_dir.name)
         set_current(registry, model_dir.name)
-        command = [sys.executable, "-m", "service.cli", "serve", "--port", str(PORT), "--model", str(registry)]
-        server = subprocess.Popen(command, cwd=PROJECT, env={"TOPIC_TAGGER_RELOAD_SECONDS": "1", "PATH": "/usr/bin:/bin"},
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        command = [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "serve",
+            "--port",
+            str(PORT),
+            "--model",
+            str(registry),
+        ]
+        server = subprocess.Popen(
+            command,
+            cwd=PROJECT,
+            env={"TOPIC_TAGGER_RELOAD_SECONDS": "1", "PATH": "/usr/bin:/bin"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             wait_ready()
             samples: list[tuple[float, float, bool]] = []
             stop = threading.Event()
             body = json.dumps({"text": article, "paragraphs": False}).encode()
-            threads = [threading.Thread(target=client, args=(stop, samples, body)) for _ in range(CLIENTS)]
+            threads = [
+                threading.Thread(target=client, args=(stop, samples, body)) for _ in range(CLIENTS)
+            ]
             for thread in threads:
                 thread.start()
             time.sleep(4)
@@ -112,19 +128,21 @@ def main() -> None:
     runs = [one_run(Path(args.model), article) for _ in range(args.runs)]
     median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
     failed = sum(run["failed"] for run in runs)
-    report = "\n".join([
-        "## Promotion under load (issue 6)",
-        "",
-        f"`.venv/bin/python bench/swap.py` on {today()}, commit {git_revision()}; {machine()}. "
-        f"{CLIENTS} clients tag `examples/sample-article.txt` without pause against 2 gunicorn "
-        "workers that check for a new model every second; 4 s in, a new version is published and "
-        f"made current. Medians of {args.runs} runs (ms).",
-        "",
-        "| requests per run | failed (all runs) | p50 before | p99 before | p50 in the 5 s after | p99 in the 5 s after | worst in the 5 s after |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-        f"| {median['requests']:.0f} | {failed} | {median['p50_before']:.2f} | {median['p99_before']:.2f} | "
-        f"{median['p50_swap']:.2f} | {median['p99_swap']:.2f} | {median['max_swap']:.1f} |",
-    ])
+    report = "\n".join(
+        [
+            "## Promotion under load (issue 6)",
+            "",
+            f"`.venv/bin/python bench/swap.py` on {today()}, commit {git_revision()}; {machine()}. "
+            f"{CLIENTS} clients tag `examples/sample-article.txt` without pause against 2 gunicorn "
+            "workers that check for a new model every second; 4 s in, a new version is published and "
+            f"made current. Medians of {args.runs} runs (ms).",
+            "",
+            "| requests per run | failed (all runs) | p50 before | p99 before | p50 in the 5 s after | p99 in the 5 s after | worst in the 5 s after |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            f"| {median['requests']:.0f} | {failed} | {median['p50_before']:.2f} | {median['p99_before']:.2f} | "
+            f"{median['p50_swap']:.2f} | {median['p99_swap']:.2f} | {median['max_swap']:.1f} |",
+        ]
+    )
     print(report)
     write_section("swap", report)
 

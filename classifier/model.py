@@ -47,6 +47,7 @@ class ArticleTags:
 
     tags: list[Tag]
     paragraphs: list[ParagraphTags] = field(default_factory=list)
+    scores: np.ndarray | None = None  # every tag's article-level score, in model.labels order
 
 
 def linear_parts(classifier: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -198,4 +199,4 @@ class TopicModel:
             return ArticleTags([], results)
         else:
             article = combine_paragraphs(np.vstack(rows), np.array(weights, float), self.rollup)
-        return ArticleTags(self.select(article, **options), results)
+        return ArticleTags(self.select(article, **options), results, article)

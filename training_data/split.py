@@ -1,6 +1,6 @@
-"""Write the fixed train/test split of the paragraph files (run once when a file is added).
+"""Write the fixed train/test split of a labelled file (run once when a file is added).
 
-    python training_data/split.py training_data/drafts/*.jsonl
+    python training_data/split.py NEW.jsonl
 
 Each input file holds one main topic, so splitting file by file stratifies by topic. Within a
 file, examples are ordered by a hash of their id and the first fifth goes to test/: the
