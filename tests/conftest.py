@@ -1,11 +1,13 @@
 """Shared fixtures: real corpora written to temporary folders and real trained models."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from classifier.data import load_corpus
+from classifier.registry import set_current
 from classifier.taxonomy import load_taxonomy
 from classifier.train import TrainingOptions
 from classifier.workflow import TrainingResult, train_and_publish
@@ -45,6 +47,16 @@ def default_model(tmp_path_factory, taxonomy) -> TrainingResult:
     out = tmp_path_factory.mktemp("models")
     options = TrainingOptions(rollup="lead")
     return train_and_publish(train, out, test_corpus=test, taxonomy=taxonomy, options=options)
+
+
+@pytest.fixture
+def registry(default_model, tmp_path) -> Path:
+    """A registry of its own whose current model is a copy of the default model."""
+    root = tmp_path / "models"
+    root.mkdir()
+    shutil.copytree(default_model.model_dir, root / default_model.model_dir.name)
+    set_current(root, default_model.model_dir.name)
+    return root
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,6 @@
 """Crashes at the worst moments: a killed trainer, a killed worker during label writes."""
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -12,21 +11,12 @@ import pytest
 import requests
 
 from classifier.labelstore import open_label_store
-from classifier.registry import current_version, list_versions, load, set_current
+from classifier.registry import current_version, list_versions, load
 from tests.conftest import PROJECT, TRAINING_DATA
 from tests.servers import running_service
 from tests.test_labelstore import POSTGRES_URL, reset_postgres
 
 TOKEN = "fault-token-0123456789abcdef"
-
-
-@pytest.fixture
-def registry(default_model, tmp_path):
-    root = tmp_path / "models"
-    root.mkdir()
-    shutil.copytree(default_model.model_dir, root / default_model.model_dir.name)
-    set_current(root, default_model.model_dir.name)
-    return root
 
 
 def test_killing_the_trainer_at_any_moment_leaves_the_current_model_intact(registry):

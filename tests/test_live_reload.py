@@ -1,26 +1,15 @@
 """A running service picks up promoted models without a restart and refuses broken ones."""
 
-import shutil
 import threading
 import time
 
-import pytest
 import requests
 
-from classifier.registry import MODEL_FILE, publish, set_current
+from classifier.registry import MODEL_FILE, publish
 from classifier.registry import load as load_model
 from tests.servers import running_service
 
 ARTICLE = "The central bank raised interest rates as inflation climbed to a ten-year high."
-
-
-@pytest.fixture
-def registry(default_model, tmp_path):
-    root = tmp_path / "models"
-    root.mkdir()
-    shutil.copytree(default_model.model_dir, root / default_model.model_dir.name)
-    set_current(root, default_model.model_dir.name)
-    return root
 
 
 def versions_seen(url: str, tries: int = 12) -> set[str]:

@@ -1,7 +1,5 @@
 """Retraining with stored labels, the quality gate, and the models commands."""
 
-import shutil
-
 import pytest
 
 from classifier.cli import main
@@ -16,18 +14,6 @@ FAST = TrainingOptions(
     fixed_params={"ngram_range": (1, 1), "min_df": 2, "C": 2.0}, folds=3, rollup="lead"
 )
 CORRECTED = "Crowds packed the quay as the harbour festival's tall ships sailed in at dawn."
-
-
-@pytest.fixture
-def registry(default_model, tmp_path):
-    """A registry whose current model is a copy of the default model."""
-    root = tmp_path / "models"
-    root.mkdir()
-    shutil.copytree(default_model.model_dir, root / default_model.model_dir.name)
-    from classifier.registry import set_current
-
-    set_current(root, default_model.model_dir.name)
-    return root
 
 
 @pytest.fixture(scope="module")

@@ -1,21 +1,15 @@
 import json
-import shutil
 
 import pytest
 
 from classifier import registry
 from classifier.errors import ModelError, ModelVerificationError
-from classifier.registry import CURRENT_FILE, MANIFEST_FILE, MODEL_FILE, load, publish, resolve
+from classifier.registry import MANIFEST_FILE, MODEL_FILE, load, publish, resolve
 
 
 @pytest.fixture
-def registry_with_one_model(default_model, tmp_path):
-    root = tmp_path / "models"
-    root.mkdir()
-    version = default_model.model_dir.name
-    shutil.copytree(default_model.model_dir, root / version)
-    (root / CURRENT_FILE).write_text(version + "\n")
-    return root, version
+def registry_with_one_model(registry, default_model):
+    return registry, default_model.model_dir.name
 
 
 def test_manifest_records_what_a_reproduction_needs(default_model):
