@@ -1,58 +1,33 @@
-"""Fit a TopicModel: cross-validated hyperparameter search, calibration and per-tag thresholds.
+"""Fit a TopicModel: the search picks hyperparameters, then one fit on all examples.
 
-Everything here looks at training data only. Held-out figures come from `evaluation.py`, on
+Everything here looks at training data only. Held-out figures come from `workflow.py`, on
 examples this module never sees.
 """
 
 import time
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from itertools import product
 from typing import Any
 
 import numpy as np
-from joblib import Parallel, delayed, parallel_config
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold, StratifiedKFold
-from sklearn.multiclass import OneVsRestClassifier
+from joblib import parallel_config
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
-from sklearn.svm import LinearSVC
 
 from classifier.data import Example
 from classifier.errors import ModelError
-from classifier.model import TopicModel, sigmoid
+from classifier.model import TopicModel
 from classifier.rollup import WHOLE
+from classifier.search import (
+    CrossValidatedSearch,
+    FoldPlan,
+    Progress,
+    SearchSpace,
+    make_classifier,
+    quiet_fit_warnings,
+)
 from classifier.taxonomy import Taxonomy
 from classifier.text import normalise, tokenize
-from classifier.thresholds import (
-    apply_rule,
-    choose_abstain_score,
-    choose_thresholds,
-    fit_calibration,
-)
-
-Progress = Callable[[str], None]
-# (calibration, calibrated out-of-fold probabilities, per-tag thresholds, abstain score)
-Rule = tuple[np.ndarray, np.ndarray, np.ndarray, float]
-
-
-@dataclass(frozen=True)
-class SearchSpace:
-    """Hyperparameters tried, most promising first, so a short budget still tries the best."""
-
-    c_values: tuple[float, ...] = (1.0, 2.0, 0.5, 4.0)
-    ngram_ranges: tuple[tuple[int, int], ...] = ((1, 2), (1, 1))
-    min_dfs: tuple[int, ...] = (2, 1)
-
-    def candidates(self) -> list[dict[str, Any]]:
-        return [
-            {"ngram_range": ngrams, "min_df": min_df, "C": c}
-            for ngrams, min_df, c in product(self.ngram_ranges, self.min_dfs, self.c_values)
-        ]
 
 
 @dataclass(frozen=True)
@@ -82,42 +57,6 @@ class TrainingReport:
     seconds: float
 
 
-def _vectorizer(
-    params: dict[str, Any], preprocessor: Callable, tokenizer: Callable
-) -> TfidfVectorizer:
-    return TfidfVectorizer(
-        preprocessor=preprocessor,
-        tokenizer=tokenizer,
-        token_pattern=None,
-        lowercase=False,
-        ngram_range=tuple(params["ngram_range"]),
-        min_df=params["min_df"],
-        sublinear_tf=True,
-        dtype=np.float64,
-    )
-
-
-def _classifier(params: dict[str, Any], multilabel: bool, random_state: int, n_jobs: int) -> Any:
-    linear: Any
-    if params.get("loss", "hinge") == "log":
-        linear = LogisticRegression(
-            C=params["C"], max_iter=2000, class_weight=params.get("class_weight")
-        )
-    else:
-        linear = LinearSVC(
-            C=params["C"],
-            max_iter=5000,
-            random_state=random_state,
-            class_weight=params.get("class_weight"),
-        )
-    return OneVsRestClassifier(linear, n_jobs=n_jobs) if multilabel else linear
-
-
-def _pass_through(document: Any) -> Any:
-    """Pre-tokenised documents go through the vectorizer untouched during the search."""
-    return document
-
-
 def fit_model(
     examples: Sequence[Example],
     *,
@@ -139,12 +78,15 @@ def fit_model(
     target = y_matrix if multilabel else y_matrix.argmax(axis=1)
     say(f"tokenising {len(examples)} examples")
     tokens = [tokenize(normalise(example.text)) for example in examples]
-    search = _Search(tokens, y_matrix, target, multilabel, options, say)
-    score, params, (calibration, _, thresholds, abstain) = search.run(started)
+    plan = FoldPlan(options.folds, options.n_jobs, options.random_state)
+    search = CrossValidatedSearch(tokens, y_matrix, target, multilabel, plan, say)
+    candidates = [options.fixed_params] if options.fixed_params else options.space.candidates()
+    best = search.run(candidates, started, options.budget_seconds)
+    score, params, (calibration, _, thresholds, abstain) = best
     say(f"fitting the final model with {params}")
     vectorizer, features = search.features(params)
-    linear = _classifier(params, multilabel, options.random_state, options.n_jobs)
-    with _quiet_fit_warnings(), parallel_config(backend="threading"):  # liblinear frees the GIL
+    linear = make_classifier(params, multilabel, options.random_state, options.n_jobs)
+    with quiet_fit_warnings(), parallel_config(backend="threading"):  # liblinear frees the GIL
         linear.fit(features, y_matrix if multilabel else np.array(classes)[target])
     # Fitted on tokens; the same fitted state serves raw text once our text functions go in.
     vectorizer.set_params(preprocessor=normalise, tokenizer=tokenize)
@@ -172,155 +114,6 @@ def fit_model(
         seconds=time.perf_counter() - started,
     )
     return model, report
-
-
-class _Search:
-    """Cross-validated search over the candidates, within the time budget.
-
-    The vocabulary and IDF weights are fitted once per vectorizer setting on all training
-    texts and shared by the folds: they use no labels, and refitting them per fold would
-    multiply the cost of the search for a difference in the estimates that is negligible.
-    Folds run in threads, since liblinear releases the GIL.
-    """
-
-    def __init__(
-        self,
-        tokens: list[list[str]],
-        y_matrix: np.ndarray,
-        target: np.ndarray,
-        multilabel: bool,
-        options: TrainingOptions,
-        say: Progress,
-    ):
-        self.tokens, self.y_matrix, self.target = tokens, y_matrix, target
-        self.multilabel, self.options, self.say = multilabel, options, say
-        self.folds = _folds(target, multilabel, options)
-        self.tried: list[dict[str, Any]] = []
-        self._features: dict[tuple[Any, ...], tuple[TfidfVectorizer, Any]] = {}
-
-    def features(self, params: dict[str, Any]) -> tuple[TfidfVectorizer, Any]:
-        """The fitted vectorizer and feature matrix for these vectorizer settings (cached)."""
-        key = (tuple(params["ngram_range"]), params["min_df"])
-        if key not in self._features:
-            vectorizer = _vectorizer(params, preprocessor=_pass_through, tokenizer=_pass_through)
-            self._features[key] = (vectorizer, vectorizer.fit_transform(self.tokens))
-        return self._features[key]
-
-    def run(self, started: float) -> tuple[float, dict[str, Any], Rule]:
-        """Score each candidate out of fold; return the best score, parameters and rule."""
-        options = self.options
-        candidates = [options.fixed_params] if options.fixed_params else options.space.candidates()
-        best: tuple[float, dict[str, Any], Rule] | None = None
-        for params in candidates:
-            if self.tried and time.perf_counter() - started > options.budget_seconds:
-                spent = f"{options.budget_seconds:.0f}s"
-                self.say(f"search budget of {spent} spent after {len(self.tried)} tries")
-                break
-            tick = time.perf_counter()
-            decision = self._out_of_fold_decision(params)
-            rule = _decision_rule(decision, self.y_matrix, self.multilabel)
-            score = _cv_score(decision, self.y_matrix, self.multilabel, rule)
-            seconds = round(time.perf_counter() - tick, 2)
-            self.tried.append({**params, "cv_score": round(score, 4), "seconds": seconds})
-            self.say(f"candidate {params}: {score:.4f}")
-            if best is None or score > best[0]:
-                best = (score, params, rule)
-        assert best is not None
-        return best
-
-    def _out_of_fold_decision(self, params: dict[str, Any]) -> np.ndarray:
-        _, features = self.features(params)
-        n_labels = self.y_matrix.shape[1]
-        seed = self.options.random_state
-        jobs = (
-            delayed(_fit_fold)(
-                features, self.target, train, test, params, self.multilabel, n_labels, seed
-            )
-            for train, test in self.folds
-        )
-        decision = np.zeros((features.shape[0], n_labels))
-        results = Parallel(n_jobs=self.options.n_jobs, prefer="threads")(jobs)
-        for (_, test), fold_decision in zip(self.folds, results, strict=True):
-            decision[test] = fold_decision
-        return decision
-
-
-def _folds(
-    target: np.ndarray, multilabel: bool, options: TrainingOptions
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    if multilabel:
-        splitter: Any = KFold(options.folds, shuffle=True, random_state=options.random_state)
-        return list(splitter.split(target))
-    smallest = int(np.bincount(target).min())
-    n_splits = max(2, min(options.folds, smallest))
-    if smallest < 2:
-        splitter = KFold(options.folds, shuffle=True, random_state=options.random_state)
-    else:
-        splitter = StratifiedKFold(n_splits, shuffle=True, random_state=options.random_state)
-    return list(splitter.split(np.zeros(len(target)), target))
-
-
-def _fit_fold(
-    features: Any,
-    target: np.ndarray,
-    train: np.ndarray,
-    test: np.ndarray,
-    params: dict[str, Any],
-    multilabel: bool,
-    n_labels: int,
-    random_state: int,
-) -> np.ndarray:
-    classifier = _classifier(params, multilabel, random_state, n_jobs=1)
-    with _quiet_fit_warnings():
-        classifier.fit(features[train], target[train])
-    raw = classifier.decision_function(features[test])
-    if multilabel:
-        return raw
-    decision = np.full((len(test), n_labels), -10.0)  # classes absent from this fold
-    if raw.ndim == 1:
-        raw = np.column_stack([-raw, raw])
-    decision[:, classifier.classes_] = raw
-    return decision
-
-
-def _cv_score(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool, rule: Rule) -> float:
-    """Out-of-fold quality of the full decision rule the model will use.
-
-    For multi-label data that includes calibration, per-tag thresholds and the abstain
-    score, fitted on the same out-of-fold values: slightly optimistic, equally so for every
-    candidate, which is what a comparison needs.
-    """
-    if not multilabel:
-        return float(np.mean(decision.argmax(axis=1) == y_matrix.argmax(axis=1)))
-    _, probabilities, thresholds, abstain = rule
-    predicted = apply_rule(probabilities, thresholds, abstain)
-    true_positives = np.logical_and(predicted, y_matrix == 1).sum()
-    denominator = predicted.sum() + y_matrix.sum()
-    return float(2 * true_positives / denominator) if denominator else 0.0
-
-
-def _decision_rule(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool) -> Rule:
-    """Calibration, calibrated probabilities, per-tag thresholds and the abstain score.
-
-    Single-label data always gets its best tag, so thresholds and abstain do not apply.
-    """
-    calibration = fit_calibration(decision, y_matrix)
-    probabilities = sigmoid(decision * calibration[:, 0] + calibration[:, 1])
-    if not multilabel:
-        return calibration, probabilities, np.full(decision.shape[1], 0.5), 0.0
-    thresholds = choose_thresholds(probabilities, y_matrix)
-    abstain = choose_abstain_score(probabilities, y_matrix, thresholds)
-    return calibration, probabilities, thresholds, abstain
-
-
-class _quiet_fit_warnings(warnings.catch_warnings):
-    """Silence the two warnings that cross-validation on rare labels raises by design."""
-
-    def __enter__(self) -> Any:
-        result = super().__enter__()
-        warnings.filterwarnings("ignore", message=r"Label .* is present in all training examples")
-        warnings.filterwarnings("ignore", category=ConvergenceWarning)
-        return result
 
 
 def with_params(options: TrainingOptions, params: dict[str, Any]) -> TrainingOptions:

@@ -1,0 +1,234 @@
+"""Cross-validated hyperparameter search, and the estimators it builds.
+
+Only training data is seen here. Each candidate's out-of-fold decision values also give the
+calibration, per-tag thresholds and abstain score the final model will use.
+"""
+
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.svm import LinearSVC
+
+from classifier.model import sigmoid
+from classifier.thresholds import (
+    apply_rule,
+    choose_abstain_score,
+    choose_thresholds,
+    fit_calibration,
+)
+
+Progress = Callable[[str], None]
+# (calibration, calibrated out-of-fold probabilities, per-tag thresholds, abstain score)
+Rule = tuple[np.ndarray, np.ndarray, np.ndarray, float]
+
+
+@dataclass(frozen=True)
+class SearchSpace:
+    """Hyperparameters tried, most promising first, so a short budget still tries the best."""
+
+    c_values: tuple[float, ...] = (1.0, 2.0, 0.5, 4.0)
+    ngram_ranges: tuple[tuple[int, int], ...] = ((1, 2), (1, 1))
+    min_dfs: tuple[int, ...] = (2, 1)
+
+    def candidates(self) -> list[dict[str, Any]]:
+        return [
+            {"ngram_range": ngrams, "min_df": min_df, "C": c}
+            for ngrams, min_df, c in product(self.ngram_ranges, self.min_dfs, self.c_values)
+        ]
+
+
+@dataclass(frozen=True)
+class FoldPlan:
+    """How the search splits and runs: folds, parallel jobs, seed."""
+
+    folds: int
+    n_jobs: int
+    random_state: int
+
+
+def make_vectorizer(
+    params: dict[str, Any], preprocessor: Callable, tokenizer: Callable
+) -> TfidfVectorizer:
+    """Word n-gram TF-IDF with sublinear tf; text handling comes from our own functions."""
+    return TfidfVectorizer(
+        preprocessor=preprocessor,
+        tokenizer=tokenizer,
+        token_pattern=None,
+        lowercase=False,
+        ngram_range=tuple(params["ngram_range"]),
+        min_df=params["min_df"],
+        sublinear_tf=True,
+        dtype=np.float64,
+    )
+
+
+def make_classifier(
+    params: dict[str, Any], multilabel: bool, random_state: int, n_jobs: int
+) -> Any:
+    """A linear SVM; one-vs-rest over tags for multi-label data."""
+    svm = LinearSVC(C=params["C"], max_iter=5000, random_state=random_state)
+    return OneVsRestClassifier(svm, n_jobs=n_jobs) if multilabel else svm
+
+
+def pass_through(document: Any) -> Any:
+    """Pre-tokenised documents go through the vectorizer untouched during the search."""
+    return document
+
+
+class CrossValidatedSearch:
+    """Cross-validated search over the candidates, within the time budget.
+
+    The vocabulary and IDF weights are fitted once per vectorizer setting on all training
+    texts and shared by the folds: they use no labels, and refitting them per fold would
+    multiply the cost of the search for a difference in the estimates that is negligible.
+    Folds run in threads, since liblinear releases the GIL.
+    """
+
+    def __init__(
+        self,
+        tokens: list[list[str]],
+        y_matrix: np.ndarray,
+        target: np.ndarray,
+        multilabel: bool,
+        plan: FoldPlan,
+        say: Progress,
+    ):
+        self.tokens, self.y_matrix, self.target = tokens, y_matrix, target
+        self.multilabel, self.plan, self.say = multilabel, plan, say
+        self.folds = _folds(target, multilabel, plan)
+        self.tried: list[dict[str, Any]] = []
+        self._features: dict[tuple[Any, ...], tuple[TfidfVectorizer, Any]] = {}
+
+    def features(self, params: dict[str, Any]) -> tuple[TfidfVectorizer, Any]:
+        """The fitted vectorizer and feature matrix for these vectorizer settings (cached)."""
+        key = (tuple(params["ngram_range"]), params["min_df"])
+        if key not in self._features:
+            vectorizer = make_vectorizer(params, preprocessor=pass_through, tokenizer=pass_through)
+            self._features[key] = (vectorizer, vectorizer.fit_transform(self.tokens))
+        return self._features[key]
+
+    def run(
+        self, candidates: list[dict[str, Any]], started: float, budget_seconds: float
+    ) -> tuple[float, dict[str, Any], Rule]:
+        """Score each candidate out of fold; return the best score, parameters and rule."""
+        best: tuple[float, dict[str, Any], Rule] | None = None
+        for params in candidates:
+            if self.tried and time.perf_counter() - started > budget_seconds:
+                spent = f"{budget_seconds:.0f}s"
+                self.say(f"search budget of {spent} spent after {len(self.tried)} tries")
+                break
+            tick = time.perf_counter()
+            decision = self._out_of_fold_decision(params)
+            rule = _decision_rule(decision, self.y_matrix, self.multilabel)
+            score = _cv_score(decision, self.y_matrix, self.multilabel, rule)
+            seconds = round(time.perf_counter() - tick, 2)
+            self.tried.append({**params, "cv_score": round(score, 4), "seconds": seconds})
+            self.say(f"candidate {params}: {score:.4f}")
+            if best is None or score > best[0]:
+                best = (score, params, rule)
+        assert best is not None
+        return best
+
+    def _out_of_fold_decision(self, params: dict[str, Any]) -> np.ndarray:
+        _, features = self.features(params)
+        n_labels = self.y_matrix.shape[1]
+        seed = self.plan.random_state
+        jobs = (
+            delayed(_fit_fold)(
+                features, self.target, train, test, params, self.multilabel, n_labels, seed
+            )
+            for train, test in self.folds
+        )
+        decision = np.zeros((features.shape[0], n_labels))
+        results = Parallel(n_jobs=self.plan.n_jobs, prefer="threads")(jobs)
+        for (_, test), fold_decision in zip(self.folds, results, strict=True):
+            decision[test] = fold_decision
+        return decision
+
+
+def _folds(
+    target: np.ndarray, multilabel: bool, plan: FoldPlan
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    if multilabel:
+        splitter: Any = KFold(plan.folds, shuffle=True, random_state=plan.random_state)
+        return list(splitter.split(target))
+    smallest = int(np.bincount(target).min())
+    n_splits = max(2, min(plan.folds, smallest))
+    if smallest < 2:
+        splitter = KFold(plan.folds, shuffle=True, random_state=plan.random_state)
+    else:
+        splitter = StratifiedKFold(n_splits, shuffle=True, random_state=plan.random_state)
+    return list(splitter.split(np.zeros(len(target)), target))
+
+
+def _fit_fold(
+    features: Any,
+    target: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    params: dict[str, Any],
+    multilabel: bool,
+    n_labels: int,
+    random_state: int,
+) -> np.ndarray:
+    classifier = make_classifier(params, multilabel, random_state, n_jobs=1)
+    with quiet_fit_warnings():
+        classifier.fit(features[train], target[train])
+    raw = classifier.decision_function(features[test])
+    if multilabel:
+        return raw
+    decision = np.full((len(test), n_labels), -10.0)  # classes absent from this fold
+    if raw.ndim == 1:
+        raw = np.column_stack([-raw, raw])
+    decision[:, classifier.classes_] = raw
+    return decision
+
+
+def _cv_score(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool, rule: Rule) -> float:
+    """Out-of-fold quality of the full decision rule the model will use.
+
+    For multi-label data that includes calibration, per-tag thresholds and the abstain
+    score, fitted on the same out-of-fold values: slightly optimistic, equally so for every
+    candidate, which is what a comparison needs.
+    """
+    if not multilabel:
+        return float(np.mean(decision.argmax(axis=1) == y_matrix.argmax(axis=1)))
+    _, probabilities, thresholds, abstain = rule
+    predicted = apply_rule(probabilities, thresholds, abstain)
+    true_positives = np.logical_and(predicted, y_matrix == 1).sum()
+    denominator = predicted.sum() + y_matrix.sum()
+    return float(2 * true_positives / denominator) if denominator else 0.0
+
+
+def _decision_rule(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool) -> Rule:
+    """Calibration, calibrated probabilities, per-tag thresholds and the abstain score.
+
+    Single-label data always gets its best tag, so thresholds and abstain do not apply.
+    """
+    calibration = fit_calibration(decision, y_matrix)
+    probabilities = sigmoid(decision * calibration[:, 0] + calibration[:, 1])
+    if not multilabel:
+        return calibration, probabilities, np.full(decision.shape[1], 0.5), 0.0
+    thresholds = choose_thresholds(probabilities, y_matrix)
+    abstain = choose_abstain_score(probabilities, y_matrix, thresholds)
+    return calibration, probabilities, thresholds, abstain
+
+
+class quiet_fit_warnings(warnings.catch_warnings):
+    """Silence the two warnings that cross-validation on rare labels raises by design."""
+
+    def __enter__(self) -> Any:
+        result = super().__enter__()
+        warnings.filterwarnings("ignore", message=r"Label .* is present in all training examples")
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        return result
