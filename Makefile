@@ -66,7 +66,7 @@ bench: model $(BIN)/.bench-installed  ## every benchmark, rivals included (about
 	$(BIN)/python bench/swap.py --model $(MODELS)
 	$(BIN)/python bench/scaling.py
 
-bench-quick: model $(BIN)/.bench-installed  ## a one-minute subset: our speed and BBC quality, no rivals
+bench-quick: model $(BIN)/.bench-installed  ## a short subset (about two minutes): our speed and BBC quality, no rivals
 	$(BIN)/python bench/speed.py --quick
 	$(BIN)/python bench/quality.py --quick
 
