@@ -177,11 +177,20 @@ class TopicModel:
         """Tag each text as one unit (no paragraph roll-up): how evaluation scores a corpus."""
         return [self.select(self.scores(text), **options) for text in texts]
 
-    def tag_article(self, text: str, **options: Any) -> ArticleTags:
-        """Tag an article paragraph by paragraph and roll the topical paragraphs up."""
+    def tag_article(
+        self, text: str, *, paragraphs_wanted: bool = True, **options: Any
+    ) -> ArticleTags:
+        """Tag an article paragraph by paragraph and roll the topical paragraphs up.
+
+        A whole-text model whose caller does not want paragraph tags skips them: its article
+        tags do not depend on them.
+        """
         paragraphs = split_paragraphs(text)
         if not paragraphs:
             return ArticleTags([], [])
+        if self.rollup == WHOLE and not paragraphs_wanted:
+            article = self.scores(text)
+            return ArticleTags(self.select(article, **options), [], article)
         all_scores = self.calibrate(self._scorer.decisions([p.text for p in paragraphs]))
         results: list[ParagraphTags] = []
         seen: set[str] = set()

@@ -30,9 +30,9 @@ class Tagger:
     def version(self) -> str:
         return str(self.manifest["version"])
 
-    def tag(self, text: str, **options: Any) -> ArticleTags:
-        """Article tags plus per-paragraph tags; options are top_k and threshold."""
-        return self.model.tag_article(text, **options)
+    def tag(self, text: str, *, paragraphs: bool = True, **options: Any) -> ArticleTags:
+        """Article tags, and per-paragraph tags unless not wanted; options: top_k, threshold."""
+        return self.model.tag_article(text, paragraphs_wanted=paragraphs, **options)
 
     def resolve_labels(self, labels: list[str]) -> tuple[str, ...]:
         """Canonical labels for a correction (["none"] is no topic); DataError names a bad one."""

@@ -108,7 +108,9 @@ def tag_document(
 ) -> dict[str, Any]:
     """Tags of one text or HTML page, as the response shapes them."""
     source = text if text is not None else main_text(html or "")
-    result = tagger.tag(source, top_k=options.top_k, threshold=options.threshold)
+    result = tagger.tag(
+        source, paragraphs=paragraphs, top_k=options.top_k, threshold=options.threshold
+    )
     explanations = _explanations(tagger, source, result) if options.explain else {}
     count_tags(tag.label for tag in result.tags)
     out: dict[str, Any] = {"tags": [_tag(tag, explanations.get(tag.label)) for tag in result.tags]}

@@ -79,6 +79,9 @@ def test_single_label_data_trains_as_multiclass(small_corpus_file):
     reference = model.reference_scores([e.text for e in examples[:10]])
     lean = np.vstack([model.scores(e.text) for e in examples[:10]])
     np.testing.assert_allclose(lean, reference, rtol=1e-9, atol=1e-12)
+    article = "\n\n".join(e.text for e in examples[:3])
+    full, quick = model.tag_article(article), model.tag_article(article, paragraphs_wanted=False)
+    assert quick.tags == full.tags and quick.paragraphs == [] and len(full.paragraphs) == 3
 
 
 def test_two_label_data_works_in_the_lean_path(small_corpus_file):
