@@ -1,5 +1,6 @@
 """Topic tagging for news: the public API that the CLI, the service and the benchmarks use."""
 
+from classifier.cli import main as cli_main
 from classifier.data import NO_TOPIC, Corpus, Example, load_corpus
 from classifier.errors import (
     DataError,
@@ -8,7 +9,9 @@ from classifier.errors import (
     TaggerError,
     TaxonomyError,
 )
+from classifier.labelstore import LabelConflict, LabelStore, LabelStoreError, open_label_store
 from classifier.model import ArticleTags, ParagraphTags, Tag, TopicModel
+from classifier.registry import current_version
 from classifier.tagger import Tagger
 from classifier.taxonomy import Taxonomy, Topic, load_taxonomy
 
@@ -18,6 +21,9 @@ __all__ = [
     "Corpus",
     "DataError",
     "Example",
+    "LabelConflict",
+    "LabelStore",
+    "LabelStoreError",
     "ModelError",
     "ModelVerificationError",
     "ParagraphTags",
@@ -28,6 +34,9 @@ __all__ = [
     "TaxonomyError",
     "Topic",
     "TopicModel",
+    "cli_main",
+    "current_version",
     "load_corpus",
     "load_taxonomy",
+    "open_label_store",
 ]

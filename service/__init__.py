@@ -5,7 +5,7 @@
 
 from flask import Flask, Response
 
-from classifier.labelstore import open_label_store
+from classifier import open_label_store
 from service import api, errors, health, labels, metrics, openapi
 from service.config import Settings
 from service.holder import ModelHolder

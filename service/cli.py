@@ -4,8 +4,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from classifier import Tagger
-from classifier.cli import main as classifier_main
+from classifier import Tagger, cli_main
 from service.config import ConfigError, Settings
 
 
@@ -36,7 +35,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `topic-tagger` console script."""
-    return classifier_main(argv, extra_commands={"serve": (add_serve_command, run_serve)})
+    return cli_main(argv, extra_commands={"serve": (add_serve_command, run_serve)})
 
 
 if __name__ == "__main__":

@@ -10,8 +10,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from classifier import Tagger, TaggerError
-from classifier.registry import current_version
+from classifier import Tagger, TaggerError, current_version
 
 log = logging.getLogger(__name__)
 

@@ -2,8 +2,7 @@
 
 from flask import Blueprint, Response, current_app, request
 
-from classifier import DataError
-from classifier.labelstore import LabelConflict, LabelStore, LabelStoreError
+from classifier import DataError, LabelConflict, LabelStore, LabelStoreError
 from service.api import json_response, serving_tagger
 from service.auth import requires_token
 from service.errors import ApiError
