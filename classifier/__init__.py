@@ -1,6 +1,7 @@
 """Topic tagging for news: the public API that the CLI, the service and the benchmarks use."""
 
-from classifier.cli import main as cli_main
+from typing import Any
+
 from classifier.data import NO_TOPIC, Corpus, Example, load_corpus
 from classifier.errors import (
     DataError,
@@ -40,3 +41,10 @@ __all__ = [
     "load_taxonomy",
     "open_label_store",
 ]
+
+
+def cli_main(argv: Any = None, extra_commands: Any = None) -> int:
+    """Run the `topic-tagger` command line; imported on call, so importing us stays light."""
+    from classifier.cli import main
+
+    return main(argv, extra_commands)
