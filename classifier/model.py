@@ -142,25 +142,37 @@ class TopicModel:
         An explicit threshold replaces the per-tag ones and has no fallback: the caller asked
         for tags at or above that score and nothing else.
         """
-        values = scores.tolist()  # plain floats: cheaper than numpy scalars for a few tags
-        if threshold is not None:
-            chosen = sorted(
-                (i for i, v in enumerate(values) if v >= threshold), key=lambda i: -values[i]
-            )
-            if not self.multilabel:
-                chosen = chosen[:1]
-        else:
-            best = max(range(len(values)), key=values.__getitem__)
-            if values[best] < self.abstain_score:
-                return []
-            if self.multilabel:
-                passing = np.flatnonzero(scores >= self.thresholds).tolist()
-                chosen = sorted(passing, key=lambda i: -values[i]) or [best]
-            else:
+        return self.select_rows(scores[np.newaxis, :], top_k=top_k, threshold=threshold)[0]
+
+    def select_rows(
+        self, scores: np.ndarray, *, top_k: int | None = None, threshold: float | None = None
+    ) -> list[list[Tag]]:
+        """`select` for every row of a score matrix, comparing all rows in one numpy pass."""
+        bars = self.thresholds if threshold is None else threshold
+        passing: list[list[int]] = [[] for _ in range(len(scores))]
+        rows, columns = np.nonzero(scores >= bars)
+        for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+            passing[row].append(column)
+        results: list[list[Tag]] = []
+        # Plain floats from here on: cheaper than numpy scalars for a handful of tags.
+        for values, chosen, best in zip(
+            scores.tolist(), passing, scores.argmax(axis=1).tolist(), strict=True
+        ):
+            if threshold is None and values[best] < self.abstain_score:
+                results.append([])
+                continue
+            if threshold is None and not self.multilabel:
                 chosen = [best]
-        if top_k is not None:
-            chosen = chosen[:top_k]
-        return [Tag(self.labels[i], values[i], self.topic_ids[i]) for i in chosen]
+            else:
+                chosen = sorted(chosen, key=lambda i: -values[i])
+                if threshold is None:
+                    chosen = chosen or [best]
+                elif not self.multilabel:
+                    chosen = chosen[:1]
+            if top_k is not None:
+                chosen = chosen[:top_k]
+            results.append([Tag(self.labels[i], values[i], self.topic_ids[i]) for i in chosen])
+        return results
 
     def explain(
         self, text: str, labels: Sequence[str], top_n: int = 5
@@ -192,11 +204,11 @@ class TopicModel:
             article = self.scores(text)
             return ArticleTags(self.select(article, **options), [], article)
         all_scores = self.calibrate(self._scorer.decisions([p.text for p in paragraphs]))
+        all_tags = self.select_rows(all_scores, **options)
         results: list[ParagraphTags] = []
         seen: set[str] = set()
         rows, weights = [], []
-        for paragraph, scores in zip(paragraphs, all_scores, strict=True):
-            tags = self.select(scores, **options)
+        for paragraph, scores, tags in zip(paragraphs, all_scores, all_tags, strict=True):
             results.append(ParagraphTags(paragraph.start, paragraph.end, tags, not tags))
             if tags and paragraph.text not in seen:  # a pull quote or repeated block votes once
                 seen.add(paragraph.text)
