@@ -2,12 +2,12 @@
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, json
+from flask import Blueprint, Response, current_app
 from pydantic import ValidationError
 
 from classifier import ArticleTags, Tag, Tagger
 from service.auth import requires_token
-from service.errors import ApiError
+from service.errors import ApiError, json_response
 from service.extract import main_text
 from service.holder import ModelHolder
 from service.metrics import count_tags
@@ -15,10 +15,6 @@ from service.parsing import describe, read_json_object, validate
 from service.schemas import BatchDocument, BatchRequest, TagOptions, TagRequest
 
 blueprint = Blueprint("api", __name__, url_prefix="/v1")
-
-
-def json_response(payload: Any, status: int = 200) -> Response:
-    return Response(json.dumps(payload), status=status, mimetype="application/json")
 
 
 def serving_tagger() -> Tagger:

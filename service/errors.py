@@ -1,6 +1,7 @@
 """One JSON error shape for every failure, mapped to HTTP statuses in one place."""
 
 import logging
+from typing import Any
 
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -29,10 +30,14 @@ class ApiError(Exception):
         self.detail = detail
 
 
+def json_response(payload: Any, status: int = 200) -> Response:
+    """Every JSON body the service sends goes through here."""
+    return Response(json.dumps(payload), status=status, mimetype="application/json")
+
+
 def error_response(status: int, code: str, detail: str) -> Response:
     """The one error body: {"error": <short code>, "detail": <what is wrong>}."""
-    body = json.dumps({"error": code, "detail": detail})
-    return Response(body, status=status, mimetype="application/json")
+    return json_response({"error": code, "detail": detail}, status)
 
 
 def init_app(app: Flask) -> None:

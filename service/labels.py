@@ -3,9 +3,9 @@
 from flask import Blueprint, Response, current_app, request
 
 from classifier import DataError, LabelConflict, LabelStore, LabelStoreError
-from service.api import json_response, serving_tagger
+from service.api import serving_tagger
 from service.auth import requires_token
-from service.errors import ApiError
+from service.errors import ApiError, json_response
 from service.parsing import read_json_object, validate
 from service.schemas import LabelBatchRequest, LabelIn
 

@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, json
+from flask import Blueprint, Response, current_app
 
 from service.auth import requires_token
+from service.errors import json_response
 from service.schemas import REQUEST_MODELS, RESPONSE_MODELS
 
 blueprint = Blueprint("openapi", __name__)
@@ -30,6 +31,31 @@ def _errors(*statuses: int) -> dict[str, Any]:
     return {str(s): {"description": reasons[s], "content": _json("ErrorBody")} for s in statuses}
 
 
+READ: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]  # open unless reads are protected
+WRITE: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+
+
+def _operation(
+    summary: str,
+    request: str | None,
+    success: tuple[str, str, dict[str, Any]],
+    errors: dict[str, Any],
+    security: list[dict[str, list[str]]] | None = None,
+) -> dict[str, Any]:
+    """One operation: its request schema, its success response and its error responses."""
+    status, description, content = success
+    operation: dict[str, Any] = {"summary": summary}
+    if security is not None:
+        operation["security"] = security
+    if request is not None:
+        operation["requestBody"] = {"required": True, "content": _json(request)}
+    operation["responses"] = {
+        status: {"description": description, "content": content},
+        **errors,
+    }
+    return operation
+
+
 def _components() -> dict[str, Any]:
     schemas: dict[str, Any] = {}
     for model, mode in [(m, "validation") for m in REQUEST_MODELS] + [
@@ -46,7 +72,6 @@ def build_spec(max_body_bytes: int, max_batch: int) -> dict[str, Any]:
     schemas = _components()
     schemas["BatchRequest"]["properties"]["documents"]["maxItems"] = max_batch
     schemas["LabelBatchRequest"]["properties"]["labels"]["maxItems"] = max_batch
-    read_security: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
     tag_errors = _errors(400, 401, 413, 415, 422, 503)
     label_errors = _errors(400, 401, 403, 409, 413, 415, 422, 503)
     return {
@@ -61,60 +86,57 @@ def build_spec(max_body_bytes: int, max_batch: int) -> dict[str, Any]:
         },
         "paths": {
             "/v1/tag": {
-                "post": {
-                    "summary": "Tag one article (text or HTML)",
-                    "security": read_security,
-                    "requestBody": {"required": True, "content": _json("TagRequest")},
-                    "responses": {
-                        "200": {"description": "Tags", "content": _json("TagResponse")},
-                        **tag_errors,
-                    },
-                }
+                "post": _operation(
+                    "Tag one article (text or HTML)",
+                    "TagRequest",
+                    ("200", "Tags", _json("TagResponse")),
+                    tag_errors,
+                    READ,
+                )
             },
             "/v1/tag/batch": {
-                "post": {
-                    "summary": "Tag several articles; a bad document gets its own error entry",
-                    "security": read_security,
-                    "requestBody": {"required": True, "content": _json("BatchRequest")},
-                    "responses": {
-                        "200": {"description": "Results", "content": _json("BatchResponse")},
-                        **tag_errors,
-                    },
-                }
+                "post": _operation(
+                    "Tag several articles; a bad document gets its own error entry",
+                    "BatchRequest",
+                    ("200", "Results", _json("BatchResponse")),
+                    tag_errors,
+                    READ,
+                )
             },
             "/v1/model": {
-                "get": {
-                    "summary": "The model that answers: version, tags, held-out metrics",
-                    "security": read_security,
-                    "responses": {
-                        "200": {"description": "Model", "content": _json("ModelInfo")},
-                        **_errors(401, 503),
-                    },
-                }
+                "get": _operation(
+                    "The model that answers: version, tags, held-out metrics",
+                    None,
+                    ("200", "Model", _json("ModelInfo")),
+                    _errors(401, 503),
+                    READ,
+                )
             },
             "/v1/model/reload": {
-                "post": {
-                    "summary": "Load the registry's current model now (admin)",
-                    "security": [{"bearerAuth": []}],
-                    "responses": {
-                        "200": {"description": "Model", "content": _json("ModelInfo")},
-                        **_errors(401, 403, 409),
-                    },
-                }
+                "post": _operation(
+                    "Load the registry's current model now (admin)",
+                    None,
+                    ("200", "Model", _json("ModelInfo")),
+                    _errors(401, 403, 409),
+                    WRITE,
+                )
             },
             "/v1/labels": {
-                "post": {
-                    "summary": "Store one correction; 201 only once it is durable",
-                    "security": [{"bearerAuth": []}],
-                    "requestBody": {"required": True, "content": _json("LabelIn")},
-                    "responses": {
-                        "201": {"description": "Stored", "content": _json("LabelStored")},
-                        **label_errors,
-                    },
-                },
+                "post": _operation(
+                    "Store one correction; 201 only once it is durable",
+                    "LabelIn",
+                    ("201", "Stored", _json("LabelStored")),
+                    label_errors,
+                    WRITE,
+                ),
                 "get": {
-                    "summary": "Stored labels in order, a page at a time",
-                    "security": [{"bearerAuth": []}],
+                    **_operation(
+                        "Stored labels in order, a page at a time",
+                        None,
+                        ("200", "A page", _json("LabelPage")),
+                        _errors(401, 403, 422, 503),
+                        WRITE,
+                    ),
                     "parameters": [
                         {
                             "name": "after",
@@ -127,50 +149,38 @@ def build_spec(max_body_bytes: int, max_batch: int) -> dict[str, Any]:
                             "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
                         },
                     ],
-                    "responses": {
-                        "200": {"description": "A page", "content": _json("LabelPage")},
-                        **_errors(401, 403, 422, 503),
-                    },
                 },
             },
             "/v1/labels/batch": {
-                "post": {
-                    "summary": "Store several corrections, all or none",
-                    "security": [{"bearerAuth": []}],
-                    "requestBody": {"required": True, "content": _json("LabelBatchRequest")},
-                    "responses": {
-                        "201": {"description": "Stored", "content": _json("LabelBatchStored")},
-                        **label_errors,
-                    },
-                }
+                "post": _operation(
+                    "Store several corrections, all or none",
+                    "LabelBatchRequest",
+                    ("201", "Stored", _json("LabelBatchStored")),
+                    label_errors,
+                    WRITE,
+                )
             },
-            "/healthz": {
-                "get": {
-                    "summary": "Alive",
-                    "responses": {"200": {"description": "Alive", "content": _json("Status")}},
-                }
-            },
+            "/healthz": {"get": _operation("Alive", None, ("200", "Alive", _json("Status")), {})},
             "/readyz": {
-                "get": {
-                    "summary": "Model loaded and verified",
-                    "responses": {
-                        "200": {"description": "Ready", "content": _json("Status")},
-                        "503": {"description": "Not ready", "content": _json("Status")},
-                    },
-                }
+                "get": _operation(
+                    "Model loaded and verified",
+                    None,
+                    ("200", "Ready", _json("Status")),
+                    {"503": {"description": "Not ready", "content": _json("Status")}},
+                )
             },
             "/metrics": {
-                "get": {
-                    "summary": "Prometheus metrics",
-                    "security": read_security,
-                    "responses": {
-                        "200": {
-                            "description": "Prometheus text format",
-                            "content": {"text/plain": {"schema": {"type": "string"}}},
-                        },
-                        **_errors(401),
-                    },
-                }
+                "get": _operation(
+                    "Prometheus metrics",
+                    None,
+                    (
+                        "200",
+                        "Prometheus text format",
+                        {"text/plain": {"schema": {"type": "string"}}},
+                    ),
+                    _errors(401),
+                    READ,
+                )
             },
         },
         "components": {
@@ -184,7 +194,4 @@ def build_spec(max_body_bytes: int, max_batch: int) -> dict[str, Any]:
 @requires_token(write=False)
 def openapi() -> Response:
     settings = current_app.config["SETTINGS"]
-    return Response(
-        json.dumps(build_spec(settings.max_body_bytes, settings.max_batch)),
-        mimetype="application/json",
-    )
+    return json_response(build_spec(settings.max_body_bytes, settings.max_batch))
