@@ -13,6 +13,7 @@ from classifier.errors import (
 from classifier.labelstore import LabelConflict, LabelStore, LabelStoreError, open_label_store
 from classifier.model import ArticleTags, ParagraphTags, Tag, TopicModel
 from classifier.registry import current_version
+from classifier.registry import resolve as resolve_model
 from classifier.tagger import Tagger
 from classifier.taxonomy import Taxonomy, Topic, load_taxonomy
 
@@ -40,6 +41,7 @@ __all__ = [
     "load_corpus",
     "load_taxonomy",
     "open_label_store",
+    "resolve_model",
 ]
 
 

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from classifier import Tagger, TaggerError, current_version
+from classifier import Tagger, TaggerError, current_version, resolve_model
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +29,16 @@ class ModelHolder:
     def load(self) -> bool:
         """Load and verify the registry's current model; keep the old one if that fails."""
         with self._lock:
-            wanted = current_version(self.model_dir) or str(self.model_dir)
+            # Resolve CURRENT once: the version named in a refusal is the one that was tried.
+            wanted: str | None = None
             try:
-                tagger = Tagger.load(self.model_dir)
+                target = resolve_model(self.model_dir)
+                wanted = target.name
+                tagger = Tagger.load(target)
             except (TaggerError, OSError) as error:
                 self._refused = wanted
                 serving = f"; still serving {self.tagger.version}" if self.tagger else ""
-                self.error = f"model {wanted} refused: {error}{serving}"
+                self.error = f"model {wanted or self.model_dir} refused: {error}{serving}"
                 log.error("%s", self.error)
                 return False
             previous = self.tagger.version if self.tagger else None
