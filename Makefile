@@ -7,7 +7,7 @@ DATA := training_data
 TRAIN_FLAGS ?= --rollup lead --strict --stored-labels
 
 .DEFAULT_GOAL := help
-.PHONY: help install train model tag serve test lint format check-data bench bench-quick clean
+.PHONY: help install train model tag serve test test-fast mutation lint format check-data bench bench-quick clean
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -36,8 +36,11 @@ tag: model  ## tag FILE (default: examples/sample-article.txt) from the command 
 serve: model  ## set up, train the default model if none exists, and serve it on HOST:PORT
 	$(BIN)/topic-tagger serve --host $(HOST) --port $(PORT) --model $(MODELS)
 
-test: install  ## run the whole test suite
-	$(BIN)/python -m pytest -q
+test: install  ## run the whole test suite (says why anything was skipped)
+	$(BIN)/python -m pytest -q -rs
+
+test-fast: install  ## the tests that need no full-size model and no server (under 30 s)
+	$(BIN)/python -m pytest -q -rs -m "not slow"
 
 lint: install  ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check classifier service tests bench training_data

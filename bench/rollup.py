@@ -44,7 +44,7 @@ def build_pages(
 def top1(model: TopicModel, items: Sequence[tuple[str, str]]) -> float:
     hits = 0
     for text, main in items:
-        tags = model.tag_article(text).tags
+        tags = model.tag(text, paragraphs=False).tags
         hits += bool(tags) and tags[0].label == main
     return hits / len(items)
 

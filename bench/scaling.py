@@ -52,11 +52,11 @@ def latency_curve(lengths: list[int], repeats: int) -> dict[str, list[float]]:
     for words in lengths:
         article = article_of(words, pool, rng)
         for _ in range(10):
-            default.tag_article(article)
+            default.tag(article)
         times = []
         for _ in range(repeats):
             started = time.perf_counter()
-            default.tag_article(article)
+            default.tag(article)
             times.append(time.perf_counter() - started)
         curves["default model, paragraphs + roll-up"].append(statistics.median(times) * 1e3)
     return curves

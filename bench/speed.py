@@ -10,14 +10,13 @@ Reported figures are medians over the runs.
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from common import PROJECT, dataset, git_revision, machine, read_jsonl, today, write_section
+from timing import latency_ms, median_of
 
 sys.path.insert(0, str(Path(__file__).parent / "rivals"))
 import flask_baseline
@@ -33,23 +32,6 @@ def pick_articles(lengths: tuple[int, ...]) -> dict[int, str]:
     """BBC test articles nearest each target length in words (never used to train)."""
     articles = [doc["text"] for doc in read_jsonl(dataset("bbc-news-test.jsonl"))]
     return {n: min(articles, key=lambda text: abs(len(text.split()) - n)) for n in lengths}
-
-
-def latency_ms(call: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """p50 and p99 of one call, in milliseconds, after a warm-up."""
-    for _ in range(min(100, repeats)):
-        call()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    times.sort()
-    return times[len(times) // 2] * 1e3, times[int(len(times) * 0.99)] * 1e3
-
-
-def median_of(runs: list[tuple[float, ...]]) -> tuple[float, ...]:
-    return tuple(statistics.median(values) for values in zip(*runs, strict=True))
 
 
 def train_models(quick: bool) -> tuple[Path, Path, Path]:
@@ -93,15 +75,11 @@ def in_process(
     rows = []
     for words, text in articles.items():
         systems = {
-            "ours, default model (paragraphs + roll-up)": lambda text=text: (
-                ours_default.tag_article(text)
+            "ours, default model (paragraphs + roll-up)": lambda text=text: ours_default.tag(text),
+            "ours, BBC model, whole document (lean path)": lambda text=text: ours_bbc.tag(
+                text, paragraphs=False
             ),
-            "ours, BBC model, whole document (lean path)": lambda text=text: ours_bbc.predict(
-                [text]
-            ),
-            "ours, BBC model, article with paragraphs": lambda text=text: ours_bbc.tag_article(
-                text
-            ),
+            "ours, BBC model, article with paragraphs": lambda text=text: ours_bbc.tag(text),
             "ours, BBC model through its full Pipeline": lambda text=text: (
                 ours_bbc.reference_scores([text])
             ),

@@ -7,11 +7,14 @@ from classifier.errors import (
     DataError,
     ModelError,
     ModelVerificationError,
+    OptionError,
     TaggerError,
     TaxonomyError,
 )
+from classifier.extract import main_text
 from classifier.labelstore import LabelConflict, LabelStore, LabelStoreError, open_label_store
 from classifier.model import ArticleTags, ParagraphTags, Tag, TopicModel
+from classifier.options import TOP_K_MAX, TagOptions, check_depth, check_threshold, check_top_k
 from classifier.registry import current_version
 from classifier.registry import resolve as resolve_model
 from classifier.tagger import Tagger
@@ -19,6 +22,7 @@ from classifier.taxonomy import Taxonomy, Topic, load_taxonomy
 
 __all__ = [
     "NO_TOPIC",
+    "TOP_K_MAX",
     "ArticleTags",
     "Corpus",
     "DataError",
@@ -28,18 +32,24 @@ __all__ = [
     "LabelStoreError",
     "ModelError",
     "ModelVerificationError",
+    "OptionError",
     "ParagraphTags",
     "Tag",
+    "TagOptions",
     "Tagger",
     "TaggerError",
     "Taxonomy",
     "TaxonomyError",
     "Topic",
     "TopicModel",
+    "check_depth",
+    "check_threshold",
+    "check_top_k",
     "cli_main",
     "current_version",
     "load_corpus",
     "load_taxonomy",
+    "main_text",
     "open_label_store",
     "resolve_model",
 ]

@@ -13,8 +13,11 @@ from tqdm import tqdm
 from classifier.cli_registry import add_registry_commands, run_labels, run_models
 from classifier.data import Corpus, load_corpus, merge_corrections
 from classifier.datacheck import check_data_folder, format_report
+from classifier.documents import Document, Refused, read_jsonl_documents
 from classifier.errors import TaggerError
+from classifier.extract import main_text
 from classifier.labelstore import default_location, open_label_store
+from classifier.options import TagOptions
 from classifier.rollup import ROLLUP_CHOICES, WHOLE
 from classifier.tagger import Tagger
 from classifier.taxonomy import Taxonomy, load_taxonomy
@@ -23,6 +26,7 @@ from classifier.workflow import evaluate_model, train_and_publish
 
 DEFAULT_MODELS = os.environ.get("TOPIC_TAGGER_MODEL_DIR", "models")
 _SHOWN_WARNINGS = 5
+_TAG_BATCH = 256  # documents per scoring pass: one vectorisation and one product each
 
 
 Handler = Callable[[argparse.Namespace], int]
@@ -80,12 +84,14 @@ def build_parser(extra_commands: ExtraCommands | None = None) -> argparse.Argume
     evaluate.add_argument("--json", action="store_true", help="one JSON object on stdout")
 
     tag = commands.add_parser(
-        "tag", help="tag a text file, stdin, or each document of a .jsonl file"
+        "tag", help="tag a text or HTML file, stdin, or each document of a .jsonl file"
     )
     tag.add_argument("input", nargs="?", default="-", help="file to tag, or - for stdin")
     tag.add_argument("--model", default=DEFAULT_MODELS, help="model or registry folder")
-    tag.add_argument("--top-k", type=int, default=None, help="at most this many tags")
-    tag.add_argument("--threshold", type=float, default=None, help="one score bar for every tag")
+    tag.add_argument("--top-k", type=int, default=None, help="at most this many tags (1-100)")
+    tag.add_argument(
+        "--threshold", type=float, default=None, help="one score bar for every tag (0-1)"
+    )
     check = commands.add_parser("check-data", help="validate a training data folder")
     check.add_argument("folder", help="folder with taxonomy.json, train/ and test/")
     check.add_argument(
@@ -179,20 +185,13 @@ def run_eval(args: argparse.Namespace) -> int:
 
 def run_tag(args: argparse.Namespace) -> int:
     tagger = Tagger.load(args.model)
-    options = {"top_k": args.top_k, "threshold": args.threshold}
+    options = TagOptions(top_k=args.top_k, threshold=args.threshold)
     if args.input != "-" and Path(args.input).suffix == ".jsonl":
-        corpus = load_corpus(
-            [args.input], require_labels=False, deduplicate=False, keep_empty_text=True
-        )
-        _show_warnings(corpus)
-        for example in tqdm(
-            corpus.examples, desc="tagging", unit="doc", disable=None, file=sys.stderr
-        ):
-            tags = tagger.tag(example.text, **options).tags
-            print(json.dumps({"id": example.id, "tags": [t.to_dict() for t in tags]}))
-        return 0
-    text = _read_text(args.input)
-    result = tagger.tag(text, **options)
+        return _tag_archive(tagger, args.input, options)
+    raw = _read_text(args.input)
+    is_html = args.input != "-" and Path(args.input).suffix.lower() in (".html", ".htm")
+    text = main_text(raw) if is_html else raw
+    result = tagger.tag(text, options)
     output = {
         "model": tagger.version,
         "tags": [t.to_dict() for t in result.tags],
@@ -206,8 +205,41 @@ def run_tag(args: argparse.Namespace) -> int:
             for p in result.paragraphs
         ],
     }
-    print(json.dumps(output, indent=2))
+    if is_html:
+        output["text"] = text
+    print(json.dumps(output, indent=2, ensure_ascii=False))
     return 0
+
+
+def _tag_archive(tagger: Tagger, path: str, options: TagOptions) -> int:
+    """One JSON line per document, in order, tagged a batch at a time; refusals on stderr."""
+    refused = tagged = 0
+    batch: list[Document] = []
+
+    def flush() -> None:
+        results = tagger.tag_documents([d.text for d in batch], options, paragraphs=False)
+        for document, result in zip(batch, results, strict=True):
+            record = {"id": document.id, **document.extra}
+            record["tags"] = [t.to_dict() for t in result.tags]
+            print(json.dumps(record, ensure_ascii=False))
+        batch.clear()
+
+    progress = tqdm(desc="tagging", unit="doc", disable=None, file=sys.stderr)
+    for item in read_jsonl_documents(path):
+        if isinstance(item, Refused):
+            refused += 1
+            _stderr(f"refused: {item.source}: {item.reason}")
+            continue
+        batch.append(item)
+        tagged += 1
+        if len(batch) == _TAG_BATCH:
+            flush()
+        progress.update()
+    if batch:
+        flush()
+    progress.close()
+    _stderr(f"{tagged} documents tagged, {refused} refused, model {tagger.version}")
+    return 1 if refused else 0
 
 
 def run_check_data(args: argparse.Namespace) -> int:
@@ -274,8 +306,9 @@ def _stderr(message: str) -> None:
 
 
 def _print_report(metrics: dict[str, Any], out: TextIO) -> None:
-    keys = ("documents", "accuracy", "top1_accuracy", "micro_f1", "macro_f1", "micro_precision")
-    for key in (*keys, "micro_recall"):
+    out.write(f"model {metrics['model']}, tagged as served: {metrics['served_as']}\n")
+    keys = ("documents", "accuracy", "top1_accuracy", "top1_main", "micro_f1", "macro_f1")
+    for key in (*keys, "micro_precision", "micro_recall"):
         if key in metrics:
             value = metrics[key]
             out.write(

@@ -1,8 +1,9 @@
 """Read and validate labelled data: JSON Lines (the documented format), CSV, or folder trees.
 
-JSON Lines, one object a line: {"text": str, "labels": [str, ...], "id": optional}.
-A labels list of exactly ["none"] marks text with no topic (page boilerplate); an empty list
-is refused because it is far more often a mistake than a decision.
+JSON Lines, one object a line: {"text": str, "labels": [str, ...], "id": optional}, and
+optionally "region", "era" and "format" (strings that describe the example for coverage
+reports). A labels list of exactly ["none"] marks text with no topic (page boilerplate); an
+empty list is refused because it is far more often a mistake than a decision.
 """
 
 import csv
@@ -25,16 +26,25 @@ DATA_SUFFIXES = (".jsonl", ".csv")
 # slightly dirty, so loading stops instead of training on what is left.
 MAX_REJECTED_SHARE = 0.2
 _MAX_LISTED_PROBLEMS = 5
+METADATA_FIELDS = ("region", "era", "format")
 
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """One labelled text; empty labels mean "no topic"; source is "file:line" for messages."""
+    """One labelled text; empty labels mean "no topic"; source is "file:line" for messages.
+
+    The first label is the main topic. Metadata (region, era, format) describes the example for
+    coverage reports and never reaches the model.
+    """
 
     text: str
     labels: tuple[str, ...]
     id: str | None = None
     source: str = ""
+    metadata: tuple[tuple[str, str], ...] = ()
+
+    def meta(self, key: str) -> str | None:
+        return dict(self.metadata).get(key)
 
 
 @dataclass
@@ -67,7 +77,7 @@ class _Reader:
             return None
 
     def _validate(self, source: str, raw: dict[str, Any]) -> Example:
-        unknown = set(raw) - {"text", "labels", "id"}
+        unknown = set(raw) - {"text", "labels", "id", *METADATA_FIELDS}
         if unknown:
             raise DataError(f"{source}: unknown field(s) {', '.join(sorted(unknown))}")
         text = raw.get("text")
@@ -79,7 +89,15 @@ class _Reader:
         if record_id is not None and not isinstance(record_id, str | int):
             raise DataError(f"{source}: 'id' must be a string or a number")
         labels = self._labels(source, raw.get("labels"))
-        return Example(text, labels, None if record_id is None else str(record_id), source)
+        metadata = []
+        for key in METADATA_FIELDS:
+            value = raw.get(key)
+            if value is not None and not isinstance(value, str):
+                raise DataError(f"{source}: {key!r} must be a string")
+            if value:
+                metadata.append((key, value))
+        identifier = None if record_id is None else str(record_id)
+        return Example(text, labels, identifier, source, tuple(metadata))
 
     def _labels(self, source: str, labels: Any) -> tuple[str, ...]:
         if labels is None:

@@ -13,6 +13,10 @@ class DataError(TaggerError):
     """Labelled or unlabelled input that cannot be used as given."""
 
 
+class OptionError(DataError, ValueError):
+    """A tagging option outside its documented range (top_k, threshold, depth)."""
+
+
 class TaxonomyError(TaggerError):
     """A taxonomy file that is malformed, or a label that is not in it."""
 

@@ -4,8 +4,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import precision_recall_fscore_support
+from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.preprocessing import MultiLabelBinarizer
+
+
+def micro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Micro-averaged F1 of two indicator matrices (texts x tags): the figure gates compare."""
+    return float(f1_score(y_true, y_pred, average="micro", zero_division=0))
 
 
 def score_predictions(
@@ -47,10 +52,17 @@ def score_predictions(
         },
     }
     metrics["top1_accuracy"] = _top1_accuracy(gold, predicted)
+    metrics["top1_main"] = _top1_main(gold, predicted)
     if all(len(row) == 1 for row in gold):
         hits = [bool(p) and p[0] == g[0] for g, p in zip(gold, predicted, strict=True)]
         metrics["accuracy"] = float(np.mean(hits)) if hits else 0.0
     return metrics
+
+
+def _top1_main(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> float:
+    """Share of topical texts whose best tag is their main (first) label: the main topic."""
+    hits = [bool(p) and p[0] == g[0] for g, p in zip(gold, predicted, strict=True) if g]
+    return float(np.mean(hits)) if hits else 0.0
 
 
 def _top1_accuracy(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> float:

@@ -133,7 +133,10 @@ class LabelStore:
                 )
                 created = cursor.rowcount == 1
                 if not created:
-                    stored = self.get(identifier)
+                    row = connection.execute(
+                        self._sql(f"SELECT {_COLUMNS} FROM labels WHERE id = ?"), (identifier,)
+                    ).fetchone()
+                    stored = _row(row) if row else None
                     if (
                         stored is None
                         or stored.text != text
@@ -146,27 +149,26 @@ class LabelStore:
         return results
 
     def get(self, identifier: str) -> StoredLabel | None:
-        row = (
-            self._connection()
-            .execute(self._sql(f"SELECT {_COLUMNS} FROM labels WHERE id = ?"), (identifier,))
-            .fetchone()
-        )
-        return _row(row) if row else None
+        rows = self._read(f"SELECT {_COLUMNS} FROM labels WHERE id = ?", (identifier,))
+        return _row(rows[0]) if rows else None
 
     def page(self, after: int = 0, limit: int = 100) -> list[StoredLabel]:
         """Labels in the order they were stored, after a sequence number (keyset pagination)."""
-        rows = (
-            self._connection()
-            .execute(
-                self._sql(f"SELECT {_COLUMNS} FROM labels WHERE seq > ? ORDER BY seq LIMIT ?"),
-                (after, limit),
-            )
-            .fetchall()
-        )
-        return [_row(row) for row in rows]
+        statement = f"SELECT {_COLUMNS} FROM labels WHERE seq > ? ORDER BY seq LIMIT ?"
+        return [_row(row) for row in self._read(statement, (after, limit))]
 
     def count(self) -> int:
-        return int(self._connection().execute("SELECT COUNT(*) FROM labels").fetchone()[0])
+        return int(self._read("SELECT COUNT(*) FROM labels")[0][0])
+
+    def _read(self, statement: str, parameters: tuple[Any, ...] = ()) -> list[Any]:
+        """Rows of one query in a transaction of its own, ended at once.
+
+        An open read transaction would hold its locks (and, in PostgreSQL, its connection's
+        slot as "idle in transaction") until the next write; ending it frees both.
+        """
+        connection = self._connection()
+        with _transaction(connection):
+            return list(connection.execute(self._sql(statement), parameters).fetchall())
 
     def iter_all(self, batch: int = 1000) -> Iterator[StoredLabel]:
         after = 0

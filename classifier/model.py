@@ -11,10 +11,13 @@ from typing import Any, NamedTuple
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from classifier.rollup import ROLLUP_CHOICES, WHOLE, combine_paragraphs
+from classifier.options import TagOptions
+from classifier.rollup import ROLLUP_CHOICES, WHOLE, combine_documents
 from classifier.scorer import LinearScorer
+from classifier.selection import decide, ranked
 from classifier.taxonomy import Taxonomy
-from classifier.text import split_paragraphs
+from classifier.text import Paragraph, split_paragraphs
+from classifier.thresholds import calibrate
 
 
 class Tag(NamedTuple):
@@ -67,11 +70,6 @@ def linear_parts(classifier: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.column_stack(columns), np.array(intercepts)
 
 
-def sigmoid(values: np.ndarray) -> np.ndarray:
-    """Logistic function; clipped so extreme decision values cannot overflow."""
-    return 1.0 / (1.0 + np.exp(-np.clip(values, -500, 500)))
-
-
 class TopicModel:
     """Everything fitted that tagging needs; the only object the registry saves and loads."""
 
@@ -121,7 +119,7 @@ class TopicModel:
 
     def calibrate(self, decision: np.ndarray) -> np.ndarray:
         """Map decision values to per-tag probabilities with the fitted sigmoids."""
-        return sigmoid(decision * self.calibration[:, 0] + self.calibration[:, 1])
+        return calibrate(decision, self.calibration)
 
     def reference_scores(self, texts: Sequence[str]) -> np.ndarray:
         """Scores through the full Pipeline: the slow path the lean one must match."""
@@ -130,49 +128,28 @@ class TopicModel:
             decision = np.column_stack([-decision, decision])
         return self.calibrate(decision)
 
-    def scores(self, text: str) -> np.ndarray:
-        """Scores of one text through the lean path."""
-        return self.calibrate(self._scorer.decisions([text])[0])
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated scores of many texts (rows) through the lean path."""
+        return self.calibrate(self._scorer.decisions(texts))
 
-    def select(
-        self, scores: np.ndarray, *, top_k: int | None = None, threshold: float | None = None
-    ) -> list[Tag]:
-        """Tags above their thresholds, best first; the best alone if none passes its bar.
+    def tags(self, scores: np.ndarray, options: TagOptions) -> list[list[Tag]]:
+        """Tags of every row of a score matrix under the one selection rule."""
+        chosen = decide(
+            scores,
+            self.thresholds,
+            self.abstain_score,
+            multilabel=self.multilabel,
+            threshold=options.threshold,
+        )
+        return [
+            [Tag(self.labels[k], float(row[k]), self.topic_ids[k]) for k in columns]
+            for row, columns in zip(scores, ranked(scores, chosen, options.top_k), strict=True)
+        ]
 
-        An explicit threshold replaces the per-tag ones and has no fallback: the caller asked
-        for tags at or above that score and nothing else.
-        """
-        return self.select_rows(scores[np.newaxis, :], top_k=top_k, threshold=threshold)[0]
-
-    def select_rows(
-        self, scores: np.ndarray, *, top_k: int | None = None, threshold: float | None = None
-    ) -> list[list[Tag]]:
-        """`select` for every row of a score matrix, comparing all rows in one numpy pass."""
-        bars = self.thresholds if threshold is None else threshold
-        passing: list[list[int]] = [[] for _ in range(len(scores))]
-        rows, columns = np.nonzero(scores >= bars)
-        for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
-            passing[row].append(column)
-        results: list[list[Tag]] = []
-        # Plain floats from here on: cheaper than numpy scalars for a handful of tags.
-        for values, chosen, best in zip(
-            scores.tolist(), passing, scores.argmax(axis=1).tolist(), strict=True
-        ):
-            if threshold is None and values[best] < self.abstain_score:
-                results.append([])
-                continue
-            if threshold is None and not self.multilabel:
-                chosen = [best]
-            else:
-                chosen = sorted(chosen, key=lambda i: -values[i])
-                if threshold is None:
-                    chosen = chosen or [best]
-                elif not self.multilabel:
-                    chosen = chosen[:1]
-            if top_k is not None:
-                chosen = chosen[:top_k]
-            results.append([Tag(self.labels[i], values[i], self.topic_ids[i]) for i in chosen])
-        return results
+    def topical(self, scores: np.ndarray) -> np.ndarray:
+        """Rows that get a topic under the model's own rule; the others are boilerplate."""
+        chosen = decide(scores, self.thresholds, self.abstain_score, multilabel=self.multilabel)
+        return np.asarray(chosen.any(axis=1))
 
     def explain(
         self, text: str, labels: Sequence[str], top_n: int = 5
@@ -185,39 +162,95 @@ class TopicModel:
             if label in columns
         }
 
-    def predict(self, texts: Sequence[str], **options: Any) -> list[list[Tag]]:
-        """Tag each text as one unit (no paragraph roll-up): how evaluation scores a corpus."""
-        return [self.select(self.scores(text), **options) for text in texts]
+    def tag_documents(
+        self,
+        texts: Sequence[str],
+        options: TagOptions | None = None,
+        *,
+        paragraphs: bool = True,
+    ) -> list[ArticleTags]:
+        """Tag many documents at once: the one path that serving, evaluation and gates share.
 
-    def tag_article(
-        self, text: str, *, paragraphs_wanted: bool = True, **options: Any
-    ) -> ArticleTags:
-        """Tag an article paragraph by paragraph and roll the topical paragraphs up.
-
-        A whole-text model whose caller does not want paragraph tags skips them: its article
-        tags do not depend on them.
+        Every paragraph of every document is scored in one pass; paragraphs that get no topic
+        under the model's own rule are boilerplate and do not vote; the others roll up into
+        article scores (a repeated paragraph votes once), and the caller's options pick the
+        tags. A whole-text model scores each document as one text instead.
         """
-        paragraphs = split_paragraphs(text)
-        if not paragraphs:
-            return ArticleTags([], [])
-        if self.rollup == WHOLE and not paragraphs_wanted:
-            article = self.scores(text)
-            return ArticleTags(self.select(article, **options), [], article)
-        all_scores = self.calibrate(self._scorer.decisions([p.text for p in paragraphs]))
-        all_tags = self.select_rows(all_scores, **options)
-        results: list[ParagraphTags] = []
-        seen: set[str] = set()
-        rows, weights = [], []
-        for paragraph, scores, tags in zip(paragraphs, all_scores, all_tags, strict=True):
-            results.append(ParagraphTags(paragraph.start, paragraph.end, tags, not tags))
-            if tags and paragraph.text not in seen:  # a pull quote or repeated block votes once
-                seen.add(paragraph.text)
-                rows.append(scores)
-                weights.append(paragraph.text.count(" ") + 1)  # its length in words
+        options = options or TagOptions()
+        units = [split_paragraphs(text) for text in texts]
+        whole_only = self.rollup == WHOLE and not paragraphs
+        flat = [] if whole_only else [p.text for doc in units for p in doc]
+        unit_scores = self.scores(flat) if flat else np.zeros((0, len(self.labels)))
+        voting = self.topical(unit_scores)
+        shown = self.tags(unit_scores, options) if paragraphs else [[]] * len(flat)
         if self.rollup == WHOLE:
-            article = self.scores(text)
-        elif not rows:
-            return ArticleTags([], results)
+            article_scores = self._whole_scores(texts, units)
         else:
-            article = combine_paragraphs(np.vstack(rows), np.array(weights, float), self.rollup)
-        return ArticleTags(self.select(article, **options), results, article)
+            article_scores = self._rolled_up(units, unit_scores, voting)
+        article_tags = self._article_tags(article_scores, options)
+        results, offset = [], 0
+        for k, doc in enumerate(units):
+            paragraph_tags = [
+                ParagraphTags(p.start, p.end, shown[offset + i], not voting[offset + i])
+                for i, p in enumerate(doc if paragraphs else [])
+            ]
+            offset += 0 if whole_only else len(doc)
+            results.append(ArticleTags(article_tags[k], paragraph_tags, article_scores[k]))
+        return results
+
+    def tag(self, text: str, options: TagOptions | None = None, **kwargs: bool) -> ArticleTags:
+        """Tag one document: a batch of one."""
+        return self.tag_documents([text], options, **kwargs)[0]
+
+    def _article_tags(
+        self, article_scores: list[np.ndarray | None], options: TagOptions
+    ) -> list[list[Tag]]:
+        """Tags of each document from its article scores; none where nothing voted."""
+        present = [k for k, row in enumerate(article_scores) if row is not None]
+        result: list[list[Tag]] = [[] for _ in article_scores]
+        if present:
+            matrix = np.vstack([row for row in article_scores if row is not None])
+            for k, tags in zip(present, self.tags(matrix, options), strict=True):
+                result[k] = tags
+        return result
+
+    def _whole_scores(
+        self, texts: Sequence[str], units: list[list[Paragraph]]
+    ) -> list[np.ndarray | None]:
+        nonempty = [k for k, doc in enumerate(units) if doc]
+        result: list[np.ndarray | None] = [None] * len(texts)
+        if not nonempty:
+            return result
+        for k, row in zip(nonempty, self.scores([texts[k] for k in nonempty]), strict=True):
+            result[k] = row
+        return result
+
+    def _rolled_up(
+        self, units: list[list[Paragraph]], unit_scores: np.ndarray, voting: np.ndarray
+    ) -> list[np.ndarray | None]:
+        """Article scores of every document from its voting paragraphs, in one numpy pass."""
+        counts = [len(doc) for doc in units]
+        keep = voting.copy()
+        offset = 0
+        for doc in units:  # a repeated paragraph (a pull quote) votes once
+            texts = [p.text for p in doc]
+            if len(set(texts)) < len(texts):
+                seen: set[str] = set()
+                for i, text in enumerate(texts):
+                    keep[offset + i] &= text not in seen
+                    seen.add(text)
+            offset += len(doc)
+        rows = np.flatnonzero(keep)
+        result: list[np.ndarray | None] = [None] * len(units)
+        if not len(rows):
+            return result
+        owners = np.repeat(np.arange(len(units)), counts)[rows]
+        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+        positions = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+        words = np.array([p.text.count(" ") + 1 for doc in units for p in doc], dtype=np.float64)
+        combined = combine_documents(
+            unit_scores[rows], words[rows], positions, starts, self.rollup
+        )
+        for k, row in zip(owners[starts].tolist(), combined, strict=True):
+            result[k] = row
+        return result

@@ -1,10 +1,11 @@
 """The lean tagging path: the fitted Pipeline's arithmetic without its per-call overhead.
 
-A Pipeline call validates input, builds a CSR matrix and runs a sparse product for one
-document, which costs far more than the arithmetic itself. Here each text becomes a list of
-(feature index, count) pairs in plain Python, and all texts of an article then go through
-numpy together: one gather from a dense weight matrix and one segmented sum. Scores equal the
-Pipeline's up to floating-point summation order; tests hold the two paths together.
+A Pipeline call validates input, builds a CSR matrix and runs a sparse product per call,
+which costs far more than the arithmetic itself. Here a whole batch of texts is turned into
+(row, feature, TF-IDF value) triples with numpy: each word maps to its unigram column through
+a memoised dictionary, bigrams become integer codes looked up in a sorted table, and counting,
+weighting and normalising happen once for the batch. Scores equal the Pipeline's up to
+floating-point summation order; tests hold the two paths together.
 """
 
 from collections import Counter
@@ -12,9 +13,18 @@ from collections.abc import Sequence
 from itertools import pairwise, repeat
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from classifier.text import normalise, tokenize
+from classifier.hashindex import HashIndex
+from classifier.text import normalise, stem_of, tokenize
+from classifier.wordcodes import WordCodes
+
+# Below these sizes Python per text is faster than numpy's fixed cost per call: one article
+# goes word by word, a batch of them goes through the vectorised path (same results).
+_BATCH_CHARS = 20_000
+_STOP = -2  # a stop word: it takes no place in the sequence n-grams are formed from
+_UNKNOWN = -1  # outside the vocabulary: it takes a place, and no n-gram through it is known
 
 
 class LinearScorer:
@@ -30,6 +40,30 @@ class LinearScorer:
         self.weights = np.ascontiguousarray(weights, dtype=np.float64)
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self._terms: np.ndarray | None = None  # index -> term, built on the first explanation
+        self._words = WordCodes(self._column_of)  # word -> unigram column, _UNKNOWN or _STOP
+        self._bigrams = self._bigram_table()
+
+    def _bigram_table(self) -> tuple[HashIndex, np.ndarray] | None:
+        """An index of bigram codes (first column * width + second column), and their columns.
+
+        None where the vectorised path does not apply: n-grams other than 1-2, or a bigram
+        whose words are not unigram features (only possible with pruning other than min_df).
+        """
+        if self.ngram_range not in ((1, 1), (1, 2)):
+            return None
+        width = len(self.vocabulary)
+        codes, columns = [], []
+        self._opens_bigram = np.zeros(width, dtype=bool)
+        for term, column in self.vocabulary.items():
+            first, space, second = term.partition(" ")
+            if not space:
+                continue
+            if first not in self.vocabulary or second not in self.vocabulary:
+                return None
+            self._opens_bigram[self.vocabulary[first]] = True
+            codes.append(self.vocabulary[first] * width + self.vocabulary[second])
+            columns.append(column)
+        return HashIndex(np.array(codes, dtype=np.uint64)), np.array(columns, dtype=np.int64)
 
     def grams(self, text: str) -> Counter[str]:
         """The text's n-grams, counted, exactly as the vectorizer forms them."""
@@ -44,6 +78,46 @@ class LinearScorer:
 
     def _sparse_rows(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, feature index, TF-IDF value) triples of the texts, rows l2-normalised."""
+        if self._bigrams is None or sum(map(len, texts)) < _BATCH_CHARS:
+            rows, indices, counts = self._counted_by_grams(texts)
+        else:
+            rows, indices, counts = self._counted_by_codes(texts)
+        tf = np.log(counts) + 1.0 if self.sublinear_tf else counts
+        values = tf * self.idf[indices]
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(texts)))
+        values /= norms[rows]
+        return rows, indices, values
+
+    def _counted_by_codes(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Counts of every known unigram and bigram per text, in numpy, sorted by row."""
+        assert self._bigrams is not None
+        codes, rows = self._words.encode(texts)
+        placed = codes != _STOP
+        codes, rows = codes[placed], rows[placed]
+        known = codes >= 0
+        features, owners = [codes[known]], [rows[known]]
+        if self.ngram_range[1] == 2 and len(codes) > 1:
+            index, columns = self._bigrams
+            opens = np.zeros(len(codes), dtype=bool)
+            opens[known] = self._opens_bigram[codes[known]]
+            pair = opens[:-1] & known[1:] & (rows[:-1] == rows[1:])
+            wanted = codes[:-1][pair] * len(self.vocabulary) + codes[1:][pair]
+            at = index.find(wanted.astype(np.uint64))
+            found = at >= 0
+            features.append(columns[at[found]])
+            owners.append(rows[:-1][pair][found])
+        width = len(self.vocabulary)
+        keys, counts = np.unique(
+            np.concatenate(owners) * width + np.concatenate(features), return_counts=True
+        )
+        return keys // width, keys % width, counts.astype(np.float64)
+
+    def _column_of(self, word: str) -> int:
+        stem = stem_of(word)
+        return self.vocabulary.get(stem, _UNKNOWN) if stem else _STOP
+
+    def _counted_by_grams(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The general path for any n-gram range: n-gram strings counted per text."""
         keys: list[str] = []
         counts: list[int] = []
         lengths = []
@@ -52,27 +126,24 @@ class LinearScorer:
             keys += counted
             counts += counted.values()
             lengths.append(len(counted))
-        # Vocabulary look-ups in one C-level pass; -1 marks an n-gram the model never saw.
         indices = np.fromiter(map(self.vocabulary.get, keys, repeat(-1)), np.intp, len(keys))
         rows = np.repeat(np.arange(len(texts)), lengths)
         known = indices >= 0
-        indices, rows = indices[known], rows[known]
-        tf = np.array(counts, dtype=np.float64)[known]
-        if self.sublinear_tf:
-            tf = np.log(tf) + 1.0
-        values = tf * self.idf[indices]
-        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(texts)))
-        values /= norms[rows]
-        return rows, indices, values
+        rows, indices = rows[known], indices[known]
+        # in the order the vectorised path gives, so that both sum in the same order
+        order = np.argsort(rows * len(self.vocabulary) + indices)
+        return rows[order], indices[order], np.array(counts, dtype=np.float64)[known][order]
 
     def decisions(self, texts: Sequence[str]) -> np.ndarray:
         """Decision values of many texts (rows), as the linear model's decision_function."""
         rows, indices, values = self._sparse_rows(texts)
-        result = np.tile(self.intercept, (len(texts), 1))
-        if len(rows):
-            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-            result[rows[starts]] += np.add.reduceat(self.weights[indices] * values[:, None], starts)
-        return result
+        # rows are sorted, so the CSR row pointers are a cumulative count: no sorting needed
+        pointers = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(texts)), out=pointers[1:])
+        features = csr_matrix(
+            (values, indices, pointers), shape=(len(texts), len(self.vocabulary))
+        )
+        return np.asarray(features @ self.weights) + self.intercept
 
     def contributions(self, text: str, column: int, top_n: int) -> list[tuple[str, float]]:
         """The terms that raise one label's decision value most, with their share of it."""

@@ -19,9 +19,10 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.svm import LinearSVC
 
-from classifier.model import sigmoid
+from classifier.evaluate import micro_f1
+from classifier.selection import decide
 from classifier.thresholds import (
-    apply_rule,
+    calibrate,
     choose_abstain_score,
     choose_thresholds,
     fit_calibration,
@@ -204,10 +205,7 @@ def _cv_score(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool, rule
     if not multilabel:
         return float(np.mean(decision.argmax(axis=1) == y_matrix.argmax(axis=1)))
     _, probabilities, thresholds, abstain = rule
-    predicted = apply_rule(probabilities, thresholds, abstain)
-    true_positives = np.logical_and(predicted, y_matrix == 1).sum()
-    denominator = predicted.sum() + y_matrix.sum()
-    return float(2 * true_positives / denominator) if denominator else 0.0
+    return micro_f1(y_matrix, decide(probabilities, thresholds, abstain, multilabel=True))
 
 
 def _decision_rule(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool) -> Rule:
@@ -216,7 +214,7 @@ def _decision_rule(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool)
     Single-label data always gets its best tag, so thresholds and abstain do not apply.
     """
     calibration = fit_calibration(decision, y_matrix)
-    probabilities = sigmoid(decision * calibration[:, 0] + calibration[:, 1])
+    probabilities = calibrate(decision, calibration)
     if not multilabel:
         return calibration, probabilities, np.full(decision.shape[1], 0.5), 0.0
     thresholds = choose_thresholds(probabilities, y_matrix)

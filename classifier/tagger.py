@@ -1,5 +1,6 @@
 """The façade that both the CLI and the HTTP service call: one loaded, verified model."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from classifier.data import NO_TOPIC
 from classifier.errors import DataError
 from classifier.model import ArticleTags, TopicModel
+from classifier.options import TagOptions
 from classifier.registry import load, read_metrics, resolve
 
 
@@ -30,9 +32,17 @@ class Tagger:
     def version(self) -> str:
         return str(self.manifest["version"])
 
-    def tag(self, text: str, *, paragraphs: bool = True, **options: Any) -> ArticleTags:
-        """Article tags, and per-paragraph tags unless not wanted; options: top_k, threshold."""
-        return self.model.tag_article(text, paragraphs_wanted=paragraphs, **options)
+    def tag(
+        self, text: str, options: TagOptions | None = None, *, paragraphs: bool = True
+    ) -> ArticleTags:
+        """Article tags, and per-paragraph tags unless not wanted."""
+        return self.model.tag(text, options, paragraphs=paragraphs)
+
+    def tag_documents(
+        self, texts: Sequence[str], options: TagOptions | None = None, *, paragraphs: bool = True
+    ) -> list[ArticleTags]:
+        """Tag many documents in one pass; the same tags as one at a time."""
+        return self.model.tag_documents(texts, options, paragraphs=paragraphs)
 
     def resolve_labels(self, labels: list[str]) -> tuple[str, ...]:
         """Canonical labels for a correction (["none"] is no topic); DataError names a bad one."""
@@ -50,6 +60,13 @@ class Tagger:
                 raise DataError(f"label {label!r} is not one of this model's tags")
             resolved.append(canonical)
         return tuple(dict.fromkeys(resolved))
+
+    def label_names(self) -> list[str]:
+        """Every name and code a correction may use: the taxonomy's topics at every level."""
+        taxonomy = self.model.taxonomy
+        if taxonomy is None:
+            return list(self.model.labels)
+        return [*taxonomy.labels, *(topic.id for topic in taxonomy.topics)]
 
     def describe(self) -> dict[str, Any]:
         """What a client needs to know about the model answering it."""

@@ -1,7 +1,12 @@
-"""Tag vocabularies: ids, display names and scope notes (IPTC Media Topics by default)."""
+"""Tag vocabularies: ids, display names, scope notes and, optionally, a hierarchy.
+
+The default is IPTC Media Topics at two levels (17 topics, each with its subtopics). A user's
+own taxonomy may be flat or nest to any depth: a topic names its parent by id.
+"""
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +15,12 @@ from classifier.errors import TaxonomyError
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """One tag: a stable code (e.g. "medtop:11000000"), its name and what it covers."""
+    """One tag: a stable code (e.g. "medtop:11000000"), its name, what it covers, its parent."""
 
     id: str
     label: str
     scope: str = ""
+    parent: str | None = None  # the parent's id; None for a top-level topic
 
 
 @dataclass(frozen=True)
@@ -23,38 +29,108 @@ class Taxonomy:
 
     name: str
     topics: tuple[Topic, ...]
+    _by_key: dict[str, Topic] = field(init=False, repr=False, compare=False)
+    _by_id: dict[str, Topic] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        seen: set[str] = set()
+        by_key: dict[str, Topic] = {}
         for topic in self.topics:
             for key in (topic.id, topic.label):
-                if key in seen:
+                if key in by_key:
                     raise TaxonomyError(f"taxonomy {self.name!r} lists {key!r} twice")
-                seen.add(key)
+                by_key[key] = topic
+        by_id = {topic.id: topic for topic in self.topics}
+        for topic in self.topics:
+            if topic.parent is not None and topic.parent not in by_id:
+                raise TaxonomyError(
+                    f"taxonomy {self.name!r}: {topic.label!r} names parent {topic.parent!r}, "
+                    "which is not one of its topics"
+                )
+        object.__setattr__(self, "_by_key", by_key)
+        object.__setattr__(self, "_by_id", by_id)
+        for topic in self.topics:
+            self._chain(topic)  # refuses cycles now rather than at the first lookup
 
     @property
     def labels(self) -> list[str]:
         return [topic.label for topic in self.topics]
 
+    @property
+    def is_hierarchical(self) -> bool:
+        return any(topic.parent for topic in self.topics)
+
     def resolve(self, name: str) -> str | None:
         """Return the canonical label for a label or id, or None when it is not a topic here."""
-        for topic in self.topics:
-            if name in (topic.label, topic.id):
-                return topic.label
-        return None
+        topic = self._by_key.get(name)
+        return topic.label if topic else None
 
     def topic(self, label: str) -> Topic | None:
         """Return the topic with this canonical label, if any."""
-        for topic in self.topics:
-            if topic.label == label:
-                return topic
-        return None
+        topic = self._by_key.get(label)
+        return topic if topic is not None and topic.label == label else None
+
+    def parent(self, label: str) -> str | None:
+        """The parent's label, or None for a top-level topic (or a label not in the taxonomy)."""
+        topic = self.topic(label)
+        return self._by_id[topic.parent].label if topic and topic.parent else None
+
+    def ancestors(self, label: str) -> list[str]:
+        """Labels from the parent up to the top level."""
+        topic = self.topic(label)
+        return [t.label for t in self._chain(topic)[1:]] if topic else []
+
+    def level(self, label: str) -> int:
+        """1 for a top-level topic, 2 for its children, and so on."""
+        return len(self.ancestors(label)) + 1
+
+    def root(self, label: str) -> str:
+        """The top-level topic a label sits under (itself when it is top-level)."""
+        chain = self.ancestors(label)
+        return chain[-1] if chain else label
+
+    def at_level(self, level: int) -> list[str]:
+        """Labels at one level, in taxonomy order."""
+        return [t.label for t in self.topics if self.level(t.label) == level]
+
+    def children(self, label: str) -> list[str]:
+        """Labels directly under this one, in taxonomy order."""
+        topic = self.topic(label)
+        return [t.label for t in self.topics if topic and t.parent == topic.id]
+
+    def roots(self, labels: Iterable[str]) -> tuple[str, ...]:
+        """The top-level topics of the labels, each once, in first-seen order (main first)."""
+        return tuple(dict.fromkeys(self.root(label) for label in labels))
+
+    def with_ancestors(self, labels: Iterable[str]) -> tuple[str, ...]:
+        """The labels and every ancestor of them, each once, in first-seen order."""
+        expanded: dict[str, None] = {}
+        for label in labels:
+            for name in (label, *self.ancestors(label)):
+                expanded.setdefault(name)
+        return tuple(expanded)
+
+    def _chain(self, topic: Topic | None) -> list[Topic]:
+        chain: list[Topic] = []
+        while topic is not None:
+            if topic in chain:
+                raise TaxonomyError(f"taxonomy {self.name!r}: {topic.label!r} is its own ancestor")
+            chain.append(topic)
+            topic = self._by_id[topic.parent] if topic.parent else None
+        return chain
 
     def to_dict(self) -> dict[str, Any]:
         """Serialise in the same shape as the taxonomy file, for manifests and the API."""
         return {
             "name": self.name,
-            "topics": [{"id": t.id, "label": t.label, "scope": t.scope} for t in self.topics],
+            "topics": [
+                {
+                    "id": t.id,
+                    "label": t.label,
+                    "scope": t.scope,
+                    **({"parent": t.parent} if t.parent else {}),
+                }
+                for t in self.topics
+            ],
         }
 
     @classmethod
@@ -68,7 +144,12 @@ class Taxonomy:
                 isinstance(entry.get(key), str) and entry[key].strip() for key in ("id", "label")
             ):
                 raise TaxonomyError(f"{source}: topic #{index + 1} needs string 'id' and 'label'")
-            topics.append(Topic(entry["id"], entry["label"], str(entry.get("scope", ""))))
+            parent = entry.get("parent")
+            if parent is not None and (not isinstance(parent, str) or not parent.strip()):
+                raise TaxonomyError(
+                    f"{source}: topic #{index + 1} has a 'parent' that is not an id"
+                )
+            topics.append(Topic(entry["id"], entry["label"], str(entry.get("scope", "")), parent))
         if not topics:
             raise TaxonomyError(f"{source}: the 'topics' list is empty")
         return cls(str(data.get("name", source)), tuple(topics))

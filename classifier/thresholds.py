@@ -2,12 +2,25 @@
 
 import numpy as np
 
+from classifier.evaluate import micro_f1
+from classifier.selection import decide
+
 # Below this many positive examples a tag's own calibration and F1-optimal threshold are
 # noise; such a tag uses the pooled calibration and the default threshold.
 MIN_POSITIVES_FOR_THRESHOLD = 5
 DEFAULT_THRESHOLD = 0.5
 RIDGE_C = 100.0  # inverse strength of the slope's penalty, as in LogisticRegression(C=100)
 ABSTAIN_GRID = np.round(np.arange(0.0, 0.55, 0.05), 2)
+
+
+def sigmoid(values: np.ndarray) -> np.ndarray:
+    """Logistic function; clipped so extreme decision values cannot overflow."""
+    return 1.0 / (1.0 + np.exp(-np.clip(values, -500, 500)))
+
+
+def calibrate(decision: np.ndarray, calibration: np.ndarray) -> np.ndarray:
+    """Per-tag probabilities from decision values with fitted (slope, intercept) pairs."""
+    return sigmoid(decision * calibration[:, 0] + calibration[:, 1])
 
 
 def fit_calibration(decision: np.ndarray, y_matrix: np.ndarray) -> np.ndarray:
@@ -41,7 +54,7 @@ def _platt(decision: np.ndarray, target: np.ndarray, iterations: int = 50) -> np
     y = target.astype(np.float64)
     a, b = 1.0, 0.0
     for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-np.clip(a * x + b, -500, 500)))
+        p = sigmoid(a * x + b)
         w = p * (1.0 - p)
         residual = p - y
         gradient = np.array([residual @ x + a / RIDGE_C, residual.sum()])
@@ -76,25 +89,14 @@ def _best_f1_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
     return float((sorted_scores[best] + below) / 2)
 
 
-def apply_rule(probabilities: np.ndarray, thresholds: np.ndarray, abstain: float) -> np.ndarray:
-    """Tags above threshold; else the best tag alone unless it scores under `abstain`."""
-    predicted = probabilities >= thresholds
-    rows = np.arange(len(probabilities))
-    best = probabilities.argmax(axis=1)
-    fallback = ~predicted.any(axis=1) & (probabilities[rows, best] >= abstain)
-    predicted[rows[fallback], best[fallback]] = True
-    return predicted
-
-
 def choose_abstain_score(
     probabilities: np.ndarray, y_matrix: np.ndarray, thresholds: np.ndarray
 ) -> float:
     """The abstain score that maximises micro-F1 of the full decision rule, out of fold."""
     best_score, best_f1 = 0.0, -1.0
     for abstain in ABSTAIN_GRID:
-        predicted = apply_rule(probabilities, thresholds, float(abstain))
-        true_positives = np.logical_and(predicted, y_matrix == 1).sum()
-        f1 = 2 * true_positives / (predicted.sum() + y_matrix.sum())
+        predicted = decide(probabilities, thresholds, float(abstain), multilabel=True)
+        f1 = micro_f1(y_matrix, predicted)
         if f1 > best_f1 + 1e-9:
-            best_score, best_f1 = float(abstain), float(f1)
+            best_score, best_f1 = float(abstain), f1
     return best_score

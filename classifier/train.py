@@ -68,7 +68,7 @@ def fit_model(
     options = options or TrainingOptions()
     started = time.perf_counter()
     say = progress or (lambda message: None)
-    label_sets = [example.labels for example in examples]
+    label_sets = [top_level(example.labels, taxonomy) for example in examples]
     multilabel = not all(len(labels) == 1 for labels in label_sets)
     binarizer = MultiLabelBinarizer()
     y_matrix = binarizer.fit_transform(label_sets)
@@ -116,6 +116,11 @@ def fit_model(
     return model, report
 
 
+def top_level(labels: Sequence[str], taxonomy: Taxonomy | None) -> tuple[str, ...]:
+    """The labels a level-1 model learns: subtopics stand for the topics they sit under."""
+    return taxonomy.roots(labels) if taxonomy and taxonomy.is_hierarchical else tuple(labels)
+
+
 def with_params(options: TrainingOptions, params: dict[str, Any]) -> TrainingOptions:
     """Options that skip the search and fit with parameters chosen earlier."""
     return replace(options, fixed_params=params)
@@ -126,5 +131,6 @@ __all__ = [
     "TrainingOptions",
     "TrainingReport",
     "fit_model",
+    "top_level",
     "with_params",
 ]

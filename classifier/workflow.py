@@ -12,8 +12,16 @@ from classifier.data import Corpus, Example
 from classifier.evaluate import score_predictions
 from classifier.model import TopicModel
 from classifier.registry import current_version, load, publish, set_current
+from classifier.rollup import WHOLE
 from classifier.taxonomy import Taxonomy
-from classifier.train import Progress, TrainingOptions, TrainingReport, fit_model, with_params
+from classifier.train import (
+    Progress,
+    TrainingOptions,
+    TrainingReport,
+    fit_model,
+    top_level,
+    with_params,
+)
 
 GATE_METRIC = "micro_f1"
 
@@ -30,9 +38,25 @@ class TrainingResult:
 
 
 def evaluate_model(model: TopicModel, examples: Sequence[Example]) -> dict[str, Any]:
-    """Score a model on labelled examples, each tagged as one unit."""
-    predicted = [[tag.label for tag in tags] for tags in model.predict([e.text for e in examples])]
-    return score_predictions([e.labels for e in examples], predicted, model.labels)
+    """Score a model on labelled examples through the path that serves them.
+
+    Each example is tagged exactly as `topic-tagger tag`, `/v1/tag` and `/v1/tag/batch` tag
+    it (paragraphs, boilerplate skipped, roll-up, thresholds, abstain), so the figures are
+    what users get; the configuration is recorded beside them.
+    """
+    results = model.tag_documents([e.text for e in examples], paragraphs=False)
+    predicted = [[tag.label for tag in result.tags] for result in results]
+    gold = [top_level(e.labels, model.taxonomy) for e in examples]
+    metrics = score_predictions(gold, predicted, model.labels)
+    metrics["served_as"] = served_configuration(model)
+    return metrics
+
+
+def served_configuration(model: TopicModel) -> str:
+    """How the model turns a document into tags, in words, for reports beside its figures."""
+    if model.rollup == WHOLE:
+        return "whole text scored as one unit"
+    return f"paragraphs scored, boilerplate skipped, roll-up '{model.rollup}'"
 
 
 def train_and_publish(
@@ -121,7 +145,7 @@ def _split(
     examples: Sequence[Example], holdout: float, random_state: int
 ) -> tuple[list[Example], list[Example]]:
     """Stratified by each example's first label, falling back to a plain split for rare labels."""
-    first_labels = np.array([e.labels[0] if e.labels else "" for e in examples])
+    first_labels = np.array([e.labels[0] if e.labels else "" for e in examples])  # main topic
     _, counts = np.unique(first_labels, return_counts=True)
     stratify = first_labels if counts.min() >= 2 else None
     fitted, held_out = train_test_split(

@@ -5,14 +5,13 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 from pydantic import ValidationError
 
-from classifier import ArticleTags, Tag, Tagger
+from classifier import ArticleTags, Tag, Tagger, TagOptions, main_text
 from service.auth import requires_token
 from service.errors import ApiError, json_response
-from service.extract import main_text
 from service.holder import ModelHolder
 from service.metrics import count_tags
 from service.parsing import describe, read_json_object, validate
-from service.schemas import BatchDocument, BatchRequest, TagOptions, TagRequest
+from service.schemas import BatchDocument, BatchRequest, TagRequest
 
 blueprint = Blueprint("api", __name__, url_prefix="/v1")
 
@@ -29,27 +28,44 @@ def serving_tagger() -> Tagger:
 def tag() -> Response:
     request = validate(TagRequest, read_json_object())
     tagger = serving_tagger()
-    result = tag_document(tagger, request.text, request.html, request, request.paragraphs)
-    return json_response({"model": tagger.version, **result})
+    source = request.text if request.text is not None else main_text(request.html or "")
+    [result] = tagger.tag_documents([source], options_of(request), paragraphs=request.paragraphs)
+    body = shape_result(tagger, source, result, request, html=request.html is not None)
+    return json_response({"model": tagger.version, **body})
 
 
 @blueprint.post("/tag/batch")
 @requires_token(write=False)
 def tag_batch() -> Response:
-    body = read_json_object()
-    request = validate(BatchRequest, body)
+    request = validate(BatchRequest, read_json_object())
     limit = current_app.config["SETTINGS"].max_batch
     if len(request.documents) > limit:
         raise ApiError(
             422, "batch_too_large", f"{len(request.documents)} documents; the limit is {limit}"
         )
     tagger = serving_tagger()
-    return json_response(
-        {
-            "model": tagger.version,
-            "results": [_batch_item(tagger, raw, request) for raw in request.documents],
-        }
+    parsed = [_batch_document(raw) for raw in request.documents]
+    valid = [doc for doc in parsed if isinstance(doc, BatchDocument)]
+    sources = [d.text if d.text is not None else main_text(d.html or "") for d in valid]
+    tagged = iter(
+        zip(
+            valid,
+            sources,
+            tagger.tag_documents(sources, options_of(request), paragraphs=request.paragraphs),
+            strict=True,
+        )
     )
+    results = []
+    for document in parsed:
+        if isinstance(document, dict):  # an error entry of its own
+            results.append(document)
+            continue
+        _, source, result = next(tagged)
+        html = document.html is not None
+        results.append(
+            {"id": document.id, **shape_result(tagger, source, result, request, html=html)}
+        )
+    return json_response({"model": tagger.version, "results": results})
 
 
 @blueprint.get("/model")
@@ -71,20 +87,18 @@ def reload_model() -> Response:
     return json_response(serving_tagger().describe())
 
 
-def _batch_item(tagger: Tagger, raw: Any, options: BatchRequest) -> dict[str, Any]:
-    """Tag one document of a batch; its own problems become its own error entry."""
-    document_id = _echoable_id(raw)
+def options_of(request: TagRequest | BatchRequest) -> TagOptions:
+    """The classifier's options from a validated request (checked by the same rules)."""
+    return TagOptions(top_k=request.top_k, threshold=request.threshold)
+
+
+def _batch_document(raw: Any) -> BatchDocument | dict[str, Any]:
+    """A valid document, or the error entry that stands in its place in the results."""
     try:
-        document = BatchDocument.model_validate(raw)
-        return {
-            "id": document.id,
-            **tag_document(tagger, document.text, document.html, options, options.paragraphs),
-        }
-    except ApiError as error:
-        return {"id": document_id, "error": {"error": error.code, "detail": error.detail}}
+        return BatchDocument.model_validate(raw)
     except ValidationError as error:
         return {
-            "id": document_id,
+            "id": _echoable_id(raw),
             "error": {"error": "validation_error", "detail": describe(error)},
         }
 
@@ -99,18 +113,19 @@ def _echoable_id(raw: Any) -> str | int | None:
     return None
 
 
-def tag_document(
-    tagger: Tagger, text: str | None, html: str | None, options: TagOptions, paragraphs: bool
+def shape_result(
+    tagger: Tagger,
+    source: str,
+    result: ArticleTags,
+    request: TagRequest | BatchRequest,
+    *,
+    html: bool,
 ) -> dict[str, Any]:
-    """Tags of one text or HTML page, as the response shapes them."""
-    source = text if text is not None else main_text(html or "")
-    result = tagger.tag(
-        source, paragraphs=paragraphs, top_k=options.top_k, threshold=options.threshold
-    )
-    explanations = _explanations(tagger, source, result) if options.explain else {}
+    """The response body of one tagged document."""
+    explanations = _explanations(tagger, source, result) if request.explain else {}
     count_tags(tag.label for tag in result.tags)
     out: dict[str, Any] = {"tags": [_tag(tag, explanations.get(tag.label)) for tag in result.tags]}
-    if paragraphs:
+    if request.paragraphs:
         out["paragraphs"] = [
             {
                 "start": p.start,
@@ -120,7 +135,7 @@ def tag_document(
             }
             for p in result.paragraphs
         ]
-    if html is not None:
+    if html:
         out["text"] = source
     return out
 

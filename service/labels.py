@@ -11,6 +11,7 @@ from service.schemas import LabelBatchRequest, LabelIn
 
 blueprint = Blueprint("labels", __name__, url_prefix="/v1/labels")
 MAX_PAGE = 1000
+MAX_SEQ = 2**63 - 1  # the largest sequence number either database can store
 
 
 def _store() -> LabelStore:
@@ -56,6 +57,9 @@ def add_labels() -> Response:
 @blueprint.get("")
 @requires_token(write=True)
 def list_labels() -> Response:
+    unknown = sorted(set(request.args) - {"after", "limit"})
+    if unknown:
+        raise ApiError(422, "validation_error", f"unknown query parameter(s) {', '.join(unknown)}")
     try:
         after = int(request.args.get("after", "0"))
         limit = int(request.args.get("limit", "100"))
@@ -63,8 +67,10 @@ def list_labels() -> Response:
         raise ApiError(
             422, "validation_error", "'after' and 'limit' must be whole numbers"
         ) from None
-    if after < 0 or not 1 <= limit <= MAX_PAGE:
-        raise ApiError(422, "validation_error", f"need after >= 0 and 1 <= limit <= {MAX_PAGE}")
+    if not 0 <= after <= MAX_SEQ or not 1 <= limit <= MAX_PAGE:
+        raise ApiError(
+            422, "validation_error", f"need 0 <= after <= {MAX_SEQ} and 1 <= limit <= {MAX_PAGE}"
+        )
     try:
         page = _store().page(after, limit)
     except LabelStoreError as error:

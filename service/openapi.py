@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app
 
+from classifier import NO_TOPIC
 from service.auth import requires_token
 from service.errors import json_response
 from service.schemas import REQUEST_MODELS, RESPONSE_MODELS
@@ -67,11 +68,16 @@ def _components() -> dict[str, Any]:
     return schemas
 
 
-def build_spec(max_body_bytes: int, max_batch: int) -> dict[str, Any]:
-    """The whole document; limits are filled in from the running configuration."""
+def build_spec(
+    max_body_bytes: int, max_batch: int, label_names: list[str] | None = None
+) -> dict[str, Any]:
+    """The whole document; limits and the labels a correction may name come from the
+    running configuration and the model that serves."""
     schemas = _components()
     schemas["BatchRequest"]["properties"]["documents"]["maxItems"] = max_batch
     schemas["LabelBatchRequest"]["properties"]["labels"]["maxItems"] = max_batch
+    if label_names:
+        schemas["LabelIn"]["properties"]["labels"] = _label_list(label_names)
     tag_errors = _errors(400, 401, 413, 415, 422, 503)
     label_errors = _errors(400, 401, 403, 409, 413, 415, 422, 503)
     return {
@@ -141,7 +147,7 @@ def build_spec(max_body_bytes: int, max_batch: int) -> dict[str, Any]:
                         {
                             "name": "after",
                             "in": "query",
-                            "schema": {"type": "integer", "minimum": 0},
+                            "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
                         },
                         {
                             "name": "limit",
@@ -190,8 +196,21 @@ def build_spec(max_body_bytes: int, max_batch: int) -> dict[str, Any]:
     }
 
 
+def _label_list(names: list[str]) -> dict[str, Any]:
+    """Tags by name or code, or ["none"] alone for text with no topic."""
+    return {
+        "oneOf": [
+            {"type": "array", "items": {"enum": names}, "minItems": 1, "maxItems": 20},
+            {"type": "array", "items": {"enum": [NO_TOPIC]}, "minItems": 1, "maxItems": 1},
+        ],
+        "description": 'tags by name or IPTC code; ["none"] alone marks text with no topic',
+    }
+
+
 @blueprint.get("/openapi.json")
 @requires_token(write=False)
 def openapi() -> Response:
     settings = current_app.config["SETTINGS"]
-    return json_response(build_spec(settings.max_body_bytes, settings.max_batch))
+    tagger = current_app.extensions["model_holder"].tagger
+    names = tagger.label_names() if tagger else None
+    return json_response(build_spec(settings.max_body_bytes, settings.max_batch, names))

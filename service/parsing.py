@@ -48,5 +48,6 @@ def describe(error: ValidationError) -> str:
     parts = []
     for item in error.errors(include_url=False)[:5]:
         where = ".".join(str(part) for part in item["loc"]) or "body"
-        parts.append(f"{where}: {item['msg']}")
+        message = item["msg"].removeprefix("Value error, ")
+        parts.append(message if message.startswith(f"{where} ") else f"{where}: {message}")
     return "; ".join(parts)

@@ -7,6 +7,7 @@ instead of silently reinterpreted.
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -14,6 +15,21 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+
+from classifier import TOP_K_MAX, check_threshold, check_top_k
+
+# Bounds are checked by the classifier's own option checks, so the library, the CLI and the
+# service refuse the same values with the same words; the schema only documents them.
+TopK = Annotated[
+    int,
+    AfterValidator(check_top_k),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": TOP_K_MAX}),
+]
+Threshold = Annotated[
+    float,
+    AfterValidator(check_threshold),
+    WithJsonSchema({"type": "number", "minimum": 0.0, "maximum": 1.0}),
+]
 
 # A string that holds at least one non-space character.
 Content = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
@@ -29,9 +45,9 @@ class StrictModel(BaseModel):
 class TagOptions(StrictModel):
     """Options shared by single and batch tagging."""
 
-    top_k: int | None = Field(None, ge=1, le=100, description="return at most this many tags")
-    threshold: float | None = Field(
-        None, ge=0.0, le=1.0, description="one score bar for every tag, replacing the per-tag ones"
+    top_k: TopK | None = Field(None, description="return at most this many tags")
+    threshold: Threshold | None = Field(
+        None, description="one score bar for every tag, replacing the per-tag ones"
     )
     explain: bool = Field(False, description="list the terms that raised each tag's score most")
 

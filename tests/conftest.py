@@ -1,20 +1,34 @@
-"""Shared fixtures: real corpora written to temporary folders and real trained models."""
+"""Shared fixtures: real corpora written to temporary folders and real trained models.
 
+Two models: `quick_model`, trained in seconds on a share of the shipped data with fixed
+hyperparameters, serves every test of behaviour that does not depend on quality; the
+`default_model`, trained exactly as `make train` trains it, serves the quality tests, which are
+marked slow.
+"""
+
+import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from classifier.data import load_corpus
+from classifier.data import Corpus, load_corpus
 from classifier.registry import set_current
 from classifier.taxonomy import load_taxonomy
 from classifier.train import TrainingOptions
 from classifier.workflow import TrainingResult, train_and_publish
+from service import create_app
+from service.config import Settings
 
 PROJECT = Path(__file__).resolve().parent.parent
 TRAINING_DATA = PROJECT / "training_data"
 SHARED = PROJECT.parent / "shared"
+QUICK_PARAMS = {"ngram_range": (1, 2), "min_df": 2, "C": 1.0}
+QUICK_SHARE = 4  # the quick model trains on every 4th shipped example
+TOKEN = "test-token-0123456789abcdef"
+POSTGRES_URL = os.environ.get("TOPIC_TAGGER_TEST_DATABASE_URL")
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:
@@ -32,31 +46,103 @@ def shared_file(relative: str) -> Path:
     return path
 
 
+def postgres_url() -> str:
+    """The test database, or a skip that says why; under CI a missing database is a failure."""
+    if POSTGRES_URL:
+        return POSTGRES_URL
+    reason = "TOPIC_TAGGER_TEST_DATABASE_URL is not set (.ci/run starts a PostgreSQL server)"
+    if os.environ.get("TOPIC_TAGGER_REQUIRE_POSTGRES"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def reset_postgres(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("DROP TABLE IF EXISTS labels")
+
+
 @pytest.fixture(scope="session")
 def taxonomy():
     return load_taxonomy(TRAINING_DATA / "taxonomy.json")
 
 
 @pytest.fixture(scope="session")
-def default_model(tmp_path_factory, taxonomy) -> TrainingResult:
-    """The shipped default model, trained exactly as `make train` does (search included)."""
+def shipped_corpora(taxonomy) -> tuple[Corpus, Corpus]:
+    """The shipped train and test splits, loaded as `make train` loads them."""
     train = load_corpus([TRAINING_DATA / "train"], taxonomy=taxonomy, strict=True)
     test = load_corpus(
         [TRAINING_DATA / "test"], taxonomy=taxonomy, deduplicate=False, keep_empty_text=True
     )
+    return train, test
+
+
+@pytest.fixture(scope="session")
+def quick_corpora(shipped_corpora) -> tuple[Corpus, Corpus]:
+    """A share of each split: enough to tag sensibly, small enough to train in seconds."""
+    return tuple(_every_nth(corpus, QUICK_SHARE) for corpus in shipped_corpora)
+
+
+def _every_nth(corpus: Corpus, step: int) -> Corpus:
+    examples = corpus.examples[::step]
+    digest = hashlib.sha256(corpus.sha256.encode() + f"every {step}".encode()).hexdigest()
+    size = sum(len(e.text.encode()) for e in examples)
+    return Corpus(examples, sha256=digest, size_bytes=size, files=corpus.files)
+
+
+@pytest.fixture(scope="session")
+def quick_options() -> TrainingOptions:
+    return TrainingOptions(fixed_params=QUICK_PARAMS, folds=3, rollup="lead")
+
+
+@pytest.fixture(scope="session")
+def quick_model(tmp_path_factory, taxonomy, quick_corpora, quick_options) -> TrainingResult:
+    """A small default-style model (IPTC tags, paragraph roll-up) trained in seconds."""
+    train, test = quick_corpora
+    out = tmp_path_factory.mktemp("quick-models")
+    return train_and_publish(train, out, test_corpus=test, taxonomy=taxonomy, options=quick_options)
+
+
+@pytest.fixture(scope="session")
+def default_model(tmp_path_factory, taxonomy, shipped_corpora) -> TrainingResult:
+    """The shipped default model, trained exactly as `make train` does (search included)."""
+    train, test = shipped_corpora
     out = tmp_path_factory.mktemp("models")
     options = TrainingOptions(rollup="lead")
     return train_and_publish(train, out, test_corpus=test, taxonomy=taxonomy, options=options)
 
 
 @pytest.fixture
-def registry(default_model, tmp_path) -> Path:
-    """A registry of its own whose current model is a copy of the default model."""
+def registry(quick_model, tmp_path) -> Path:
+    """A registry of its own whose current model is a copy of the quick model."""
     root = tmp_path / "models"
     root.mkdir()
-    shutil.copytree(default_model.model_dir, root / default_model.model_dir.name)
-    set_current(root, default_model.model_dir.name)
+    shutil.copytree(quick_model.model_dir, root / quick_model.model_dir.name)
+    set_current(root, quick_model.model_dir.name)
     return root
+
+
+@pytest.fixture
+def make_client(tmp_path):
+    """Flask test clients of apps built by the factory, each with its own state."""
+    apps = []
+
+    def build(model_dir: Path, **settings) -> object:
+        defaults = {"data_dir": str(tmp_path / "data"), "reload_seconds": 0}
+        app = create_app(Settings(model_dir=str(model_dir), **{**defaults, **settings}))
+        apps.append(app)
+        return app.test_client()
+
+    yield build
+    for app in apps:
+        app.extensions["label_store"].close()
+
+
+@pytest.fixture
+def client(make_client, registry):
+    """A test client with a token set, over a registry of its own."""
+    return make_client(registry, token=TOKEN, max_batch=5)
 
 
 @pytest.fixture(scope="session")

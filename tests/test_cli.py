@@ -70,6 +70,63 @@ def test_tag_jsonl_gives_one_line_per_document_with_its_id(trained_registry, tmp
     assert lines[1]["tags"][0]["label"] == "economy, business and finance"
 
 
+def test_archive_lines_keep_their_extra_fields_and_bad_lines_are_refused(
+    trained_registry, tmp_path, capsys
+):
+    archive = tmp_path / "archive.jsonl"
+    archive.write_text(
+        json.dumps({"id": 1, "text": "The striker scored twice.", "date": "2024-05-01"})
+        + "\n{broken\n"
+        + json.dumps({"id": "x", "section": "news"})
+        + "\n"
+        + json.dumps({"id": "h", "html": "<p>The bank raised rates again.</p>", "url": "/a"})
+        + "\n",
+        encoding="utf-8",
+    )
+    assert main(["tag", "--model", str(trained_registry), str(archive)]) == 1
+    captured = capsys.readouterr()
+    lines = [json.loads(line) for line in captured.out.splitlines()]
+    assert [(line["id"], line.get("date"), line.get("url")) for line in lines] == [
+        (1, "2024-05-01", None),
+        ("h", None, "/a"),
+    ]
+    assert all(line["tags"] for line in lines)
+    assert "archive.jsonl:2: malformed JSON" in captured.err
+    assert "archive.jsonl:3: give exactly one of 'text' or 'html'" in captured.err
+    assert "2 documents tagged, 2 refused" in captured.err
+
+
+def test_an_html_file_is_tagged_by_its_main_text(trained_registry, tmp_path, capsys):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><nav>Home | Sport | Business</nav><article><h1>Cup final</h1>"
+        "<p>The visitors won the cup final 3-1 after two late goals in front of 60,000 fans "
+        "at the national stadium, ending a run of four lost finals in six seasons.</p>"
+        "<p>Their captain lifted the trophy after the match and dedicated the win to the "
+        "supporters who had travelled through the night to see the team play.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    assert main(["tag", "--model", str(trained_registry), str(page)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["tags"][0]["label"] == "sport" and "Home |" not in result["text"]
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("--top-k", "0"), ("--top-k", "-1"), ("--threshold", "1.5")]
+)
+def test_options_are_checked_as_the_library_and_service_check_them(
+    trained_registry, flag, value, capsys
+):
+    from classifier import OptionError, TagOptions
+
+    field = flag.lstrip("-").replace("-", "_")
+    with pytest.raises(OptionError) as raised:
+        TagOptions(**{field: float(value) if field == "threshold" else int(value)})
+    assert main(["tag", "--model", str(trained_registry), flag, value, "-"]) == 2
+    assert capsys.readouterr().err.strip() == f"topic-tagger: error: {raised.value}"
+
+
 def test_console_script_reads_stdin(trained_registry):
     result = subprocess.run(
         [*CLI, "tag", "--model", str(trained_registry), "-"],

@@ -1,7 +1,6 @@
 """Both label-store backends, against real SQLite files and a real PostgreSQL server."""
 
 import json
-import os
 
 import pytest
 
@@ -9,27 +8,16 @@ from classifier.cli import main
 from classifier.data import Corpus, Example, merge_corrections
 from classifier.errors import DataError
 from classifier.labelstore import LabelConflict, label_id, open_label_store
-
-POSTGRES_URL = os.environ.get("TOPIC_TAGGER_TEST_DATABASE_URL")
-
-
-def reset_postgres(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute("DROP TABLE IF EXISTS labels")
+from tests.conftest import postgres_url, reset_postgres
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_location(request, tmp_path):
     if request.param == "sqlite":
         return str(tmp_path / "labels.sqlite3")
-    if not POSTGRES_URL:
-        pytest.skip(
-            "TOPIC_TAGGER_TEST_DATABASE_URL is not set (.ci/run starts a PostgreSQL server)"
-        )
-    reset_postgres(POSTGRES_URL)
-    return POSTGRES_URL
+    url = postgres_url()
+    reset_postgres(url)
+    return url
 
 
 @pytest.fixture

@@ -3,12 +3,14 @@
 import threading
 import time
 
+import pytest
 import requests
 
 from classifier.registry import MODEL_FILE, publish
 from classifier.registry import load as load_model
 from tests.servers import running_service
 
+pytestmark = pytest.mark.slow
 ARTICLE = "The central bank raised interest rates as inflation climbed to a ten-year high."
 
 

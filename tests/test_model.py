@@ -1,3 +1,5 @@
+"""The model's one tagging path: lean scores, paragraphs, boilerplate, roll-up and options."""
+
 import json
 
 import numpy as np
@@ -5,67 +7,97 @@ import pytest
 
 from classifier.data import load_corpus
 from classifier.model import TopicModel
+from classifier.options import TagOptions
 from classifier.registry import load
+from classifier.rollup import combine_paragraphs
 from classifier.train import TrainingOptions, fit_model
 from tests.conftest import PROJECT, TRAINING_DATA
 
+STORY = (PROJECT / "examples" / "sample-article.txt").read_text(encoding="utf-8")
+
 
 @pytest.fixture(scope="module")
-def model(default_model) -> TopicModel:
-    return load(default_model.model_dir)[0]
+def model(quick_model) -> TopicModel:
+    return load(quick_model.model_dir)[0]
 
 
 @pytest.fixture(scope="module")
 def held_out_texts() -> list[str]:
     lines = []
     for path in sorted((TRAINING_DATA / "test").glob("*.jsonl")):
-        lines.extend(path.read_text(encoding="utf-8").splitlines()[:5])
+        lines.extend(path.read_text(encoding="utf-8").splitlines()[:3])
     return [json.loads(line)["text"] for line in lines]
 
 
 def test_lean_path_scores_equal_the_pipeline_scores(model, held_out_texts):
     texts = [*held_out_texts, "", "Share This Article", "zzzz unknownword qqqq"]
-    reference = model.reference_scores(texts)
-    lean = np.vstack([model.scores(text) for text in texts])
-    np.testing.assert_allclose(lean, reference, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        model.scores(texts), model.reference_scores(texts), rtol=1e-9, atol=1e-12
+    )
 
 
-def test_scores_are_probabilities_and_tags_are_sorted(model, held_out_texts):
-    for text in held_out_texts[:20]:
-        scores = model.scores(text)
-        assert np.all((scores >= 0) & (scores <= 1))
-        tags = model.select(scores)
-        assert [t.score for t in tags] == sorted((t.score for t in tags), reverse=True)
+def test_a_batch_tags_exactly_as_one_document_at_a_time(model, held_out_texts):
+    texts = [*held_out_texts, STORY, "", "Share This Article"]
+    for options in (TagOptions(), TagOptions(top_k=2), TagOptions(threshold=0.2)):
+        batch = model.tag_documents(texts, options)
+        for together, alone in zip(batch, [model.tag(t, options) for t in texts], strict=True):
+            assert together.tags == alone.tags and together.paragraphs == alone.paragraphs
+            assert (together.scores is None) == (alone.scores is None)
+            if alone.scores is not None:
+                np.testing.assert_allclose(together.scores, alone.scores, rtol=1e-12)
+        quiet = model.tag_documents(texts, options, paragraphs=False)
+        assert [r.tags for r in quiet] == [r.tags for r in batch]
+        assert all(r.paragraphs == [] for r in quiet)
 
 
-def test_every_tag_carries_its_iptc_code(model, held_out_texts):
-    tags = model.select(model.scores(held_out_texts[0]))
-    assert tags and all(tag.id and tag.id.startswith("medtop:") for tag in tags)
+def test_tags_are_probabilities_best_first_with_iptc_codes(model, held_out_texts):
+    for result in model.tag_documents(held_out_texts):
+        scores = [t.score for t in result.tags]
+        assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
+        assert all(t.id and t.id.startswith("medtop:") for t in result.tags)
 
 
-def test_explicit_threshold_and_top_k(model, held_out_texts):
-    scores = model.scores(held_out_texts[0])
-    assert model.select(scores, threshold=1.01) == []
-    everything = model.select(scores, threshold=0.0)
+def test_explicit_threshold_and_top_k(model):
+    assert model.tag(STORY, TagOptions(threshold=1.0)).tags == []
+    everything = model.tag(STORY, TagOptions(threshold=0.0)).tags
     assert len(everything) == len(model.labels)
-    assert len(model.select(scores, threshold=0.0, top_k=2)) == 2
+    two = model.tag(STORY, TagOptions(threshold=0.0, top_k=2)).tags
+    assert two == everything[:2]
+    assert model.tag(STORY, TagOptions(top_k=1)).tags == model.tag(STORY).tags[:1]
 
 
 @pytest.mark.parametrize(
     "boilerplate",
     ["Share This Article", "Related Articles", "Read Full Article:", "Advertisement"],
 )
-def test_boilerplate_gets_no_topic(model, boilerplate):
-    assert model.select(model.scores(boilerplate)) == []
+def test_boilerplate_gets_no_topic_and_is_skipped(model, boilerplate):
+    result = model.tag(boilerplate)
+    assert result.tags == [] and [p.skipped for p in result.paragraphs] == [True]
 
 
-def test_article_skips_boilerplate_and_counts_repeated_paragraphs_once(model):
-    story = (PROJECT / "examples" / "sample-article.txt").read_text(encoding="utf-8")
-    doubled = story + "\n\n" + story.split("\n\n")[2]
-    first, second = model.tag_article(story), model.tag_article(doubled)
-    assert [t.label for t in first.tags] == [t.label for t in second.tags]
-    skipped = [story[p.start : p.end] for p in first.paragraphs if p.skipped]
-    assert "Share this article" in skipped
+def test_the_article_rolls_up_only_its_topical_paragraphs(model):
+    result = model.tag(STORY)
+    skipped = [STORY[p.start : p.end] for p in result.paragraphs if p.skipped]
+    assert "Share this article" in skipped and "Advertisement" in skipped
+    voting = [p for p in result.paragraphs if not p.skipped]
+    texts = [STORY[p.start : p.end] for p in voting]
+    rows = model.scores(texts)
+    lengths = np.array([t.count(" ") + 1 for t in texts], float)
+    np.testing.assert_allclose(result.scores, combine_paragraphs(rows, lengths, "lead"))
+
+
+def test_a_repeated_paragraph_votes_once(model):
+    paragraphs = STORY.split("\n\n")
+    repeated = "\n\n".join([*paragraphs, paragraphs[2]])
+    first, second = model.tag(STORY), model.tag(repeated)
+    np.testing.assert_allclose(first.scores, second.scores)
+    assert len(second.paragraphs) == len(first.paragraphs) + 1
+
+
+def test_a_blank_document_gets_nothing(model):
+    for text in ("", "  \n\n \t"):
+        result = model.tag(text)
+        assert result.tags == [] and result.paragraphs == [] and result.scores is None
 
 
 def test_single_label_data_trains_as_multiclass(small_corpus_file):
@@ -73,15 +105,15 @@ def test_single_label_data_trains_as_multiclass(small_corpus_file):
     options = TrainingOptions(fixed_params={"ngram_range": (1, 1), "min_df": 1, "C": 1.0}, folds=3)
     model, report = fit_model(examples, options=options)
     assert report.mode == "multiclass" and not model.multilabel
-    for example in examples[:10]:
-        tags = model.predict([example.text])[0]
-        assert len(tags) == 1
-    reference = model.reference_scores([e.text for e in examples[:10]])
-    lean = np.vstack([model.scores(e.text) for e in examples[:10]])
-    np.testing.assert_allclose(lean, reference, rtol=1e-9, atol=1e-12)
-    article = "\n\n".join(e.text for e in examples[:3])
-    full, quick = model.tag_article(article), model.tag_article(article, paragraphs_wanted=False)
+    texts = [e.text for e in examples[:10]]
+    assert all(len(r.tags) == 1 for r in model.tag_documents(texts))
+    np.testing.assert_allclose(
+        model.scores(texts), model.reference_scores(texts), rtol=1e-9, atol=1e-12
+    )
+    article = "\n\n".join(texts[:3])
+    full, quick = model.tag(article), model.tag(article, paragraphs=False)
     assert quick.tags == full.tags and quick.paragraphs == [] and len(full.paragraphs) == 3
+    np.testing.assert_allclose(full.scores, model.scores([article])[0])
 
 
 def test_two_label_data_works_in_the_lean_path(small_corpus_file):
@@ -90,6 +122,4 @@ def test_two_label_data_works_in_the_lean_path(small_corpus_file):
     model, _ = fit_model(examples, options=options)
     assert model.labels == ["economy, business and finance", "science and technology"]
     texts = [e.text for e in examples[:5]]
-    np.testing.assert_allclose(
-        np.vstack([model.scores(t) for t in texts]), model.reference_scores(texts), rtol=1e-9
-    )
+    np.testing.assert_allclose(model.scores(texts), model.reference_scores(texts), rtol=1e-9)

@@ -3,32 +3,28 @@
 import pytest
 
 from classifier.cli import main
-from classifier.data import load_corpus, merge_corrections
+from classifier.data import merge_corrections
 from classifier.labelstore import open_label_store
 from classifier.registry import current_version, list_versions, load
 from classifier.train import TrainingOptions
 from classifier.workflow import train_and_publish
-from tests.conftest import TRAINING_DATA
 
 FAST = TrainingOptions(
     fixed_params={"ngram_range": (1, 1), "min_df": 2, "C": 2.0}, folds=3, rollup="lead"
 )
 CORRECTED = "Crowds packed the quay as the harbour festival's tall ships sailed in at dawn."
+CORRECTION = "lifestyle and leisure"  # an editor files the tall ships under leisure
 
 
 @pytest.fixture(scope="module")
-def corpora(taxonomy):
-    train = load_corpus([TRAINING_DATA / "train"], taxonomy=taxonomy, strict=True)
-    test = load_corpus(
-        [TRAINING_DATA / "test"], taxonomy=taxonomy, deduplicate=False, keep_empty_text=True
-    )
-    return train, test
+def corpora(quick_corpora):
+    return quick_corpora
 
 
 def test_a_worse_model_is_refused_and_the_report_says_why(registry, corpora, taxonomy):
     train, test = corpora
     before = current_version(registry)
-    weak = train.__class__(train.examples[::10], sha256="subset")
+    weak = train.__class__(train.examples[::8], sha256="subset")
     result = train_and_publish(weak, registry, test_corpus=test, taxonomy=taxonomy, options=FAST)
     assert not result.promoted
     assert result.decision.startswith("refused: micro_f1") and "--force" in result.decision
@@ -43,17 +39,17 @@ def test_a_worse_model_is_refused_and_the_report_says_why(registry, corpora, tax
 def test_retraining_with_a_correction_changes_that_tag(registry, corpora, taxonomy, tmp_path):
     train, test = corpora
     model, _ = load(registry)
-    before = [t.label for t in model.tag_article(CORRECTED).tags]
-    assert "human interest" not in before[:1]
+    before = [t.label for t in model.tag(CORRECTED).tags]
+    assert CORRECTION not in before[:1]
     with open_label_store(tmp_path / "labels.sqlite3") as store:
-        store.add([(CORRECTED, ("human interest",), "editor", None)])
+        store.add([(CORRECTED, (CORRECTION,), "editor", None)])
         merged = merge_corrections(train, store.examples(), taxonomy)
     result = train_and_publish(
         merged, registry, test_corpus=test, taxonomy=taxonomy, options=FAST, tolerance=0.05
     )
     assert result.promoted, result.decision
     after, _ = load(registry)
-    assert after.tag_article(CORRECTED).tags[0].label == "human interest"
+    assert after.tag(CORRECTED).tags[0].label == CORRECTION
 
 
 def test_models_list_promote_and_rollback(registry, corpora, taxonomy, capsys):

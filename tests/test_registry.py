@@ -8,20 +8,20 @@ from classifier.registry import MANIFEST_FILE, MODEL_FILE, load, publish, resolv
 
 
 @pytest.fixture
-def registry_with_one_model(registry, default_model):
-    return registry, default_model.model_dir.name
+def registry_with_one_model(registry, quick_model):
+    return registry, quick_model.model_dir.name
 
 
-def test_manifest_records_what_a_reproduction_needs(default_model):
-    manifest = json.loads((default_model.model_dir / MANIFEST_FILE).read_text())
-    assert manifest["version"] == default_model.model_dir.name
+def test_manifest_records_what_a_reproduction_needs(quick_model):
+    manifest = json.loads((quick_model.model_dir / MANIFEST_FILE).read_text())
+    assert manifest["version"] == quick_model.model_dir.name
     assert len(manifest["model_file"]["sha256"]) == 64
     assert len(manifest["training_data"]["sha256"]) == 64
     assert manifest["training_data"]["size_bytes"] > 0
     assert set(manifest["libraries"]) >= {"python", "scikit-learn", "numpy"}
     assert "politics" in manifest["labels"]
     assert manifest["training"]["options"]["random_state"] == 0
-    metrics = json.loads((default_model.model_dir / "metrics.json").read_text())
+    metrics = json.loads((quick_model.model_dir / "metrics.json").read_text())
     assert {"micro_f1", "macro_f1", "per_label"} <= set(metrics)
 
 

@@ -6,11 +6,59 @@ from classifier.errors import TaxonomyError
 from classifier.taxonomy import Taxonomy, load_taxonomy
 
 
-def test_default_taxonomy_is_the_17_iptc_top_level_topics(taxonomy):
-    assert len(taxonomy.topics) == 17
-    assert taxonomy.topics[0].id == "medtop:01000000"
-    assert taxonomy.topics[-1].label == "weather"
+def test_default_taxonomy_is_iptc_media_topics_at_two_levels(taxonomy):
+    top = taxonomy.at_level(1)
+    assert len(top) == 17 and top[0] == "arts, culture, entertainment and media"
+    assert len(taxonomy.at_level(2)) == 121
     assert all(topic.scope for topic in taxonomy.topics)
+    assert all(taxonomy.level(label) == 2 for label in taxonomy.at_level(2))
+    assert {taxonomy.root(label) for label in taxonomy.at_level(2)} == set(top)
+    assert all(topic.id.startswith("medtop:") for topic in taxonomy.topics)
+
+
+def test_hierarchy_lookups(taxonomy):
+    assert taxonomy.resolve("medtop:20000574") == "election"
+    assert taxonomy.parent("election") == "politics" and taxonomy.parent("politics") is None
+    assert taxonomy.ancestors("election") == ["politics"]
+    assert taxonomy.root("election") == "politics"
+    assert "election" in taxonomy.children("politics") and taxonomy.children("election") == []
+    assert taxonomy.with_ancestors(["election", "sport event", "politics"]) == (
+        "election",
+        "politics",
+        "sport event",
+        "sport",
+    )
+
+
+def test_any_depth_and_a_flat_taxonomy_work():
+    deep = Taxonomy.from_dict(
+        {
+            "topics": [
+                {"id": "a", "label": "A"},
+                {"id": "b", "label": "B", "parent": "a"},
+                {"id": "c", "label": "C", "parent": "b"},
+            ]
+        }
+    )
+    assert deep.ancestors("C") == ["B", "A"] and deep.level("C") == 3 and deep.root("C") == "A"
+    flat = Taxonomy.from_dict({"topics": [{"id": "x", "label": "X"}]})
+    assert not flat.is_hierarchical and flat.at_level(1) == ["X"]
+
+
+@pytest.mark.parametrize(
+    ("topics", "message"),
+    [
+        ([{"id": "a", "label": "A", "parent": "zz"}], "names parent 'zz'"),
+        (
+            [{"id": "a", "label": "A", "parent": "b"}, {"id": "b", "label": "B", "parent": "a"}],
+            "its own ancestor",
+        ),
+        ([{"id": "a", "label": "A", "parent": 3}], "'parent' that is not an id"),
+    ],
+)
+def test_broken_hierarchies_are_refused(topics, message):
+    with pytest.raises(TaxonomyError, match=message):
+        Taxonomy.from_dict({"topics": topics})
 
 
 def test_resolve_accepts_label_or_id(taxonomy):

@@ -3,10 +3,11 @@ import pytest
 
 from classifier.thresholds import (
     DEFAULT_THRESHOLD,
-    apply_rule,
+    calibrate,
     choose_abstain_score,
     choose_thresholds,
     fit_calibration,
+    sigmoid,
 )
 
 
@@ -31,10 +32,13 @@ def test_calibration_is_increasing_in_the_decision_value():
     assert 1 / (1 + np.exp(-(slope * 1.5 + intercept))) > 0.8
 
 
-def test_rule_falls_back_to_the_best_tag_unless_below_abstain():
-    probabilities = np.array([[0.3, 0.2], [0.05, 0.02], [0.9, 0.7]])
-    predicted = apply_rule(probabilities, thresholds=np.array([0.5, 0.5]), abstain=0.1)
-    assert predicted.tolist() == [[True, False], [False, False], [True, True]]
+def test_sigmoid_and_calibration_map_decisions_to_probabilities():
+    assert sigmoid(np.array([0.0]))[0] == 0.5
+    low, high = sigmoid(np.array([-1e6, 1e6]))  # clipped: no overflow warning
+    assert 0.0 <= low < 1e-200 and high == 1.0
+    calibration = np.array([[2.0, 0.0], [1.0, -1.0]])
+    expected = [[sigmoid(np.array(2.0)), sigmoid(np.array(-1.0))]]
+    np.testing.assert_allclose(calibrate(np.array([[1.0, 0.0]]), calibration), expected)
 
 
 def test_abstain_score_learns_to_give_boilerplate_no_tag():
