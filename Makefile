@@ -51,8 +51,8 @@ format: install  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format classifier service tests bench
 	$(BIN)/ruff check --fix classifier service tests bench
 
-check-data: install  ## validate training_data/: counts, labels, near-duplicates
-	$(BIN)/topic-tagger check-data $(DATA)
+check-data: install  ## validate training_data/: labels, formats, coverage, openings, near-duplicates
+	$(BIN)/topic-tagger check-data $(DATA) --table $(DATA)/coverage/table.md
 
 $(BIN)/.bench-installed: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

@@ -13,10 +13,11 @@ from classifier.errors import (
 )
 from classifier.extract import main_text
 from classifier.labelstore import LabelConflict, LabelStore, LabelStoreError, open_label_store
-from classifier.model import ArticleTags, ParagraphTags, Tag, TopicModel
+from classifier.model import TopicModel
 from classifier.options import TOP_K_MAX, TagOptions, check_depth, check_threshold, check_top_k
 from classifier.registry import current_version
 from classifier.registry import resolve as resolve_model
+from classifier.results import ArticleTags, ParagraphTags, Tag
 from classifier.tagger import Tagger
 from classifier.taxonomy import Taxonomy, Topic, load_taxonomy
 

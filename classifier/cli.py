@@ -10,9 +10,10 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
+from classifier import coverage
 from classifier.cli_registry import add_registry_commands, run_labels, run_models
 from classifier.data import Corpus, load_corpus, merge_corrections
-from classifier.datacheck import check_data_folder, format_report
+from classifier.datacheck import Floors, check_data_folder, format_report
 from classifier.documents import Document, Refused, read_jsonl_documents
 from classifier.errors import TaggerError
 from classifier.extract import main_text
@@ -92,11 +93,36 @@ def build_parser(extra_commands: ExtraCommands | None = None) -> argparse.Argume
     tag.add_argument(
         "--threshold", type=float, default=None, help="one score bar for every tag (0-1)"
     )
+    tag.add_argument(
+        "--depth", type=int, default=1, help="1: topics; 2: also subtopics under each (default 1)"
+    )
+    tag.add_argument(
+        "--any-language", action="store_true", help="tag text that is not English anyway"
+    )
     check = commands.add_parser("check-data", help="validate a training data folder")
     check.add_argument("folder", help="folder with taxonomy.json, train/ and test/")
     check.add_argument(
-        "--min-per-topic", type=int, default=150, help="fail below this many examples"
+        "--min-per-topic", type=int, default=150, help="fail below this many examples per topic"
     )
+    check.add_argument(
+        "--min-per-subtopic",
+        type=int,
+        default=150,
+        help="fail below this many examples per level-2 topic (hierarchical taxonomies)",
+    )
+    check.add_argument(
+        "--min-region-share",
+        type=float,
+        default=0.08,
+        help="fail when a region holds less than this share of examples (where set)",
+    )
+    check.add_argument(
+        "--max-opening-share",
+        type=float,
+        default=0.005,
+        help="fail when more than this share of examples open with the same three words",
+    )
+    check.add_argument("--table", help="write the coverage table here (Markdown)")
     add_registry_commands(commands)
     for add_command, _ in (extra_commands or {}).values():
         add_command(commands)
@@ -185,7 +211,9 @@ def run_eval(args: argparse.Namespace) -> int:
 
 def run_tag(args: argparse.Namespace) -> int:
     tagger = Tagger.load(args.model)
-    options = TagOptions(top_k=args.top_k, threshold=args.threshold)
+    options = TagOptions(
+        top_k=args.top_k, threshold=args.threshold, depth=args.depth, any_language=args.any_language
+    )
     if args.input != "-" and Path(args.input).suffix == ".jsonl":
         return _tag_archive(tagger, args.input, options)
     raw = _read_text(args.input)
@@ -194,6 +222,7 @@ def run_tag(args: argparse.Namespace) -> int:
     result = tagger.tag(text, options)
     output = {
         "model": tagger.version,
+        "language": result.language,
         "tags": [t.to_dict() for t in result.tags],
         "paragraphs": [
             {
@@ -220,6 +249,7 @@ def _tag_archive(tagger: Tagger, path: str, options: TagOptions) -> int:
         results = tagger.tag_documents([d.text for d in batch], options, paragraphs=False)
         for document, result in zip(batch, results, strict=True):
             record = {"id": document.id, **document.extra}
+            record["language"] = result.language
             record["tags"] = [t.to_dict() for t in result.tags]
             print(json.dumps(record, ensure_ascii=False))
         batch.clear()
@@ -243,8 +273,22 @@ def _tag_archive(tagger: Tagger, path: str, options: TagOptions) -> int:
 
 
 def run_check_data(args: argparse.Namespace) -> int:
-    report = check_data_folder(args.folder, min_per_topic=args.min_per_topic)
+    floors = Floors(
+        per_topic=args.min_per_topic,
+        per_subtopic=args.min_per_subtopic,
+        region_share=args.min_region_share,
+        opening_share=args.max_opening_share,
+    )
+    report = check_data_folder(args.folder, floors)
     print("\n".join(format_report(report)))
+    if args.table:
+        table = coverage.format_table(
+            report.coverage, load_taxonomy(Path(args.folder) / "taxonomy.json")
+        )
+        Path(args.table).write_text(
+            "# Coverage of the training data\n\n" + "\n".join(table) + "\n", encoding="utf-8"
+        )
+        _stderr(f"coverage table written to {args.table}")
     for problem in report.problems:
         _stderr(f"problem: {problem}")
     if not report.passed:

@@ -1,7 +1,8 @@
 """Quality checks of a labelled data folder (train/ and test/ beside taxonomy.json).
 
 Near-duplicates inflate held-out scores (the same story on both sides of the split) and make
-a topic look better covered than it is, so they fail the check, as do invalid records.
+a topic look better covered than it is, so they fail the check, as do invalid records, texts
+whose length does not fit their format, and data that misses the coverage plan's floors.
 """
 
 from collections import Counter
@@ -11,12 +12,32 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from classifier import coverage
 from classifier.data import NO_TOPIC, Example, duplicate_key, load_corpus
 from classifier.taxonomy import load_taxonomy
 from classifier.text import normalise, split_paragraphs, tokenize, word_count
 
 NEAR_DUPLICATE_COSINE = 0.9
-TOPICAL_PARAGRAPH_WORDS = (8, 150)
+TOPICAL_PARAGRAPH_WORDS = (8, 160)
+# Words allowed in each format of the coverage plan (training_data/coverage/README.md).
+FORMAT_WORDS = {
+    "headline": (3, 20),
+    "brief": (10, 50),
+    "paragraph": (30, 160),
+    "article": (120, 700),
+    "listing": (12, 300),
+    "boilerplate": (1, 80),
+}
+
+
+@dataclass(frozen=True)
+class Floors:
+    """The coverage plan's floors and ceilings; zero floors check nothing."""
+
+    per_topic: int = 0  # examples per top-level topic
+    per_subtopic: int = 0  # examples per level-2 topic
+    region_share: float = 0.0  # of all examples, per region
+    opening_share: float = 1.0  # at most this share of examples may open with the same words
 
 
 @dataclass
@@ -26,6 +47,7 @@ class DataCheckReport:
     counts: dict[str, dict[str, int]]
     labels_per_example: dict[int, int]
     examples: dict[str, int]
+    coverage: coverage.CoverageReport
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -33,32 +55,47 @@ class DataCheckReport:
         return not self.problems
 
 
-def check_data_folder(folder: str | Path, *, min_per_topic: int = 0) -> DataCheckReport:
+def check_data_folder(folder: str | Path, floors: Floors | None = None) -> DataCheckReport:
     """Validate train/ and test/ strictly, count labels, and look for near-duplicates."""
-    folder = Path(folder)
+    folder, floors = Path(folder), floors or Floors()
     taxonomy = load_taxonomy(folder / "taxonomy.json")
     splits = {
         name: load_corpus([folder / name], taxonomy=taxonomy, strict=True)
         for name in ("train", "test")
     }
+    everything = splits["train"].examples + splits["test"].examples
     counts: dict[str, dict[str, int]] = {}
     for name, corpus in splits.items():
-        per_label = Counter(label for e in corpus.examples for label in (e.labels or (NO_TOPIC,)))
+        per_label = Counter(
+            label
+            for e in corpus.examples
+            for label in (taxonomy.with_ancestors(e.labels) or (NO_TOPIC,))
+        )
         for label in [*taxonomy.labels, NO_TOPIC]:
             counts.setdefault(label, {})[name] = per_label.get(label, 0)
-    everything = splits["train"].examples + splits["test"].examples
+    measured = coverage.measure(everything, taxonomy)
     report = DataCheckReport(
         counts=counts,
         labels_per_example=dict(sorted(Counter(len(e.labels) for e in everything).items())),
         examples={name: len(corpus.examples) for name, corpus in splits.items()},
+        coverage=measured,
     )
     report.problems.extend(_split_overlap(splits["train"].examples, splits["test"].examples))
-    report.problems.extend(_paragraph_lengths(everything))
+    report.problems.extend(_lengths(everything))
     report.problems.extend(near_duplicates(everything))
-    for label in taxonomy.labels:
+    for label in taxonomy.at_level(1):
         total = sum(counts[label].values())
-        if total < min_per_topic:
-            report.problems.append(f"{label}: {total} examples, fewer than {min_per_topic}")
+        if total < floors.per_topic:
+            report.problems.append(f"{label}: {total} examples, fewer than {floors.per_topic}")
+    report.problems.extend(
+        coverage.problems(
+            measured,
+            taxonomy,
+            min_per_subtopic=floors.per_subtopic,
+            min_region_share=floors.region_share,
+            max_opening_share=floors.opening_share,
+        )
+    )
     return report
 
 
@@ -71,11 +108,19 @@ def _split_overlap(train: list[Example], test: list[Example]) -> list[str]:
     ]
 
 
-def _paragraph_lengths(examples: list[Example]) -> list[str]:
-    """Topical paragraphs must be news-paragraph sized; a piece may open with a short headline."""
+def _lengths(examples: list[Example]) -> list[str]:
+    """Texts must fit their format; without one, topical paragraphs must be news-paragraph
+    sized, and a piece may open with a short headline."""
     low, high = TOPICAL_PARAGRAPH_WORDS
     problems = []
     for example in examples:
+        kind = example.meta("format")
+        if kind in FORMAT_WORDS:
+            least, most = FORMAT_WORDS[kind]
+            words = word_count(example.text)
+            if not least <= words <= most:
+                problems.append(f"{example.source}: a {kind} of {words} words ({least}-{most})")
+            continue
         if not example.labels:
             continue
         paragraphs = split_paragraphs(example.text)
@@ -100,9 +145,9 @@ def near_duplicates(examples: list[Example], threshold: float = NEAR_DUPLICATE_C
         lowercase=False,
         sublinear_tf=True,
     )
-    matrix = vectorizer.fit_transform([e.text for e in examples])
+    matrix = vectorizer.fit_transform([e.text for e in examples]).astype(np.float32)
     problems = []
-    block = 2000  # bounded memory: one block of rows against all rows at a time
+    block = 1000  # bounded memory: one block of rows against all rows at a time
     for start in range(0, len(examples), block):
         similarity = (matrix[start : start + block] @ matrix.T).toarray()
         rows, columns = np.nonzero(similarity > threshold)
@@ -128,4 +173,10 @@ def format_report(report: DataCheckReport) -> list[str]:
         + ", ".join(f"{k}: {v}" for k, v in report.labels_per_example.items())
     )
     lines.append("examples: " + ", ".join(f"{k} {v}" for k, v in report.examples.items()))
+    for axis in coverage.AXES:
+        shares = report.coverage.per_axis[axis]
+        lines.append(
+            f"{axis}: "
+            + ", ".join(f"{value} {n}" for value, n in sorted(shares.items(), key=lambda x: -x[1]))
+        )
     return lines

@@ -15,7 +15,7 @@ from typing import Any
 from classifier.errors import DataError
 from classifier.extract import main_text
 
-RESERVED = ("tags", "model")  # fields the output writes itself
+RESERVED = ("tags", "language")  # fields the output writes itself
 
 
 @dataclass(frozen=True, slots=True)

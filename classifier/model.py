@@ -2,72 +2,28 @@
 
 Scores are calibrated per tag (a sigmoid fitted on cross-validated decision values), so a
 score of 0.8 means about the same for every tag and thresholds can be compared across tags.
+With a hierarchical taxonomy the model also holds level-2 scores (classifier/subtopics.py).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
+from nltk.tokenize.punkt import PunktParameters
+from scipy.sparse import csr_matrix
 from sklearn.pipeline import Pipeline
 
+from classifier.linear import linear_parts
 from classifier.options import TagOptions
-from classifier.rollup import ROLLUP_CHOICES, WHOLE, combine_documents
+from classifier.results import ArticleTags, ParagraphTags, Tag
+from classifier.rollup import ROLLUP_CHOICES, WHOLE
 from classifier.scorer import LinearScorer
+from classifier.segment import Segmenter
 from classifier.selection import decide, ranked
+from classifier.subtopics import SubtopicModel
+from classifier.tagging import tag_documents
 from classifier.taxonomy import Taxonomy
-from classifier.text import Paragraph, split_paragraphs
 from classifier.thresholds import calibrate
-
-
-class Tag(NamedTuple):
-    """A topic assigned to a text, with its calibrated score in [0, 1]."""
-
-    label: str
-    score: float
-    id: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"label": self.label, "score": round(self.score, 4)}
-        if self.id is not None:
-            data["id"] = self.id
-        return data
-
-
-@dataclass(frozen=True, slots=True)
-class ParagraphTags:
-    """Tags of one paragraph; skipped paragraphs (boilerplate) carry none and do not vote."""
-
-    start: int
-    end: int
-    tags: list[Tag]
-    skipped: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleTags:
-    """Article-level tags rolled up from its paragraphs, with the paragraphs themselves."""
-
-    tags: list[Tag]
-    paragraphs: list[ParagraphTags] = field(default_factory=list)
-    scores: np.ndarray | None = None  # every tag's article-level score, in model.labels order
-
-
-def linear_parts(classifier: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Weights (n_features x n_labels) and intercepts of a fitted linear or one-vs-rest model."""
-    estimators = getattr(classifier, "estimators_", None)
-    if estimators is None:
-        coef = np.asarray(classifier.coef_)
-        intercept = np.atleast_1d(classifier.intercept_).astype(np.float64)
-        if coef.shape[0] == 1:  # binary: scikit-learn keeps one row for the positive class
-            coef = np.vstack([-coef, coef])
-            intercept = np.concatenate([-intercept, intercept])
-        return coef.T.copy(), intercept
-    columns, intercepts = [], []
-    for estimator in estimators:
-        columns.append(np.ravel(estimator.coef_))
-        intercepts.append(float(np.ravel(estimator.intercept_)[0]))
-    return np.column_stack(columns), np.array(intercepts)
 
 
 class TopicModel:
@@ -85,6 +41,8 @@ class TopicModel:
         taxonomy: Taxonomy | None = None,
         rollup: str = WHOLE,
         params: dict[str, Any] | None = None,
+        subtopics: SubtopicModel | None = None,
+        sentence_parameters: PunktParameters | None = None,
     ):
         if rollup not in ROLLUP_CHOICES:
             raise ValueError(f"unknown roll-up {rollup!r}; choose from {', '.join(ROLLUP_CHOICES)}")
@@ -97,25 +55,37 @@ class TopicModel:
         self.taxonomy = taxonomy
         self.rollup = rollup
         self.params = dict(params or {})
+        self.subtopics = subtopics
+        self.sentence_parameters = sentence_parameters
         self._build_fast_path()
 
     def _build_fast_path(self) -> None:
         weights, intercept = linear_parts(self.pipeline[-1])
         self._scorer = LinearScorer(self.pipeline[0], weights, intercept)
         self.topic_ids = [self._topic_id(label) for label in self.labels]
+        sub_labels = self.subtopics.labels if self.subtopics else []
+        self.subtopic_ids = [self._topic_id(label) for label in sub_labels]
+        self.segmenter = Segmenter(self.sentence_parameters)
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_scorer"], state["topic_ids"]  # derived; rebuilt on load, so files stay small
+        for derived in ("_scorer", "topic_ids", "subtopic_ids", "segmenter"):  # rebuilt on load
+            del state[derived]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+        # models saved before subtopics and sentence splitting lack those two
+        self.__dict__.update({"subtopics": None, "sentence_parameters": None, **state})
         self._build_fast_path()
 
     def _topic_id(self, label: str) -> str | None:
         topic = self.taxonomy.topic(label) if self.taxonomy else None
         return topic.id if topic else None
+
+    @property
+    def depths(self) -> tuple[int, ...]:
+        """The depths this model can tag at."""
+        return (1, 2) if self.subtopics else (1,)
 
     def calibrate(self, decision: np.ndarray) -> np.ndarray:
         """Map decision values to per-tag probabilities with the fitted sigmoids."""
@@ -128,9 +98,29 @@ class TopicModel:
             decision = np.column_stack([-decision, decision])
         return self.calibrate(decision)
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated scores of many texts (rows) through the lean path."""
+    def reference_subtopic_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Level-2 scores through the Pipeline's own vectorizer: what the lean path must match."""
+        assert self.subtopics is not None
+        features = self.pipeline[0].transform(list(texts))
+        return self._subtopic_scores(features)
+
+    def features(self, texts: Sequence[str]) -> csr_matrix:
+        """TF-IDF rows of the texts through the lean path, shared by both levels."""
+        return self._scorer.features(texts)
+
+    def scores(self, texts: Sequence[str] | csr_matrix) -> np.ndarray:
+        """Calibrated top-level scores of many texts (rows) through the lean path."""
         return self.calibrate(self._scorer.decisions(texts))
+
+    def subtopic_scores(self, features: csr_matrix) -> np.ndarray:
+        """Calibrated level-2 scores of the feature rows (columns: subtopics.labels)."""
+        return self._subtopic_scores(features)
+
+    def _subtopic_scores(self, features: Any) -> np.ndarray:
+        assert self.subtopics is not None
+        parts = self.subtopics
+        decision = np.asarray((features @ parts.weights).todense()) + parts.intercept
+        return calibrate(decision, parts.calibration)
 
     def tags(self, scores: np.ndarray, options: TagOptions) -> list[list[Tag]]:
         """Tags of every row of a score matrix under the one selection rule."""
@@ -145,6 +135,33 @@ class TopicModel:
             [Tag(self.labels[k], float(row[k]), self.topic_ids[k]) for k in columns]
             for row, columns in zip(scores, ranked(scores, chosen, options.top_k), strict=True)
         ]
+
+    def with_subtopics(
+        self, tags: list[Tag], sub_scores: np.ndarray, options: TagOptions
+    ) -> list[Tag]:
+        """The tags with the subtopics chosen under each, by the same rule at level 2."""
+        assert self.subtopics is not None
+        parts, result = self.subtopics, []
+        for tag in tags:
+            columns = parts.columns_under(self.labels.index(tag.label))
+            if not len(columns):  # no subtopic of this topic could be learned
+                result.append(tag._replace(subtopics=()))
+                continue
+            scores = sub_scores[columns][np.newaxis, :]
+            chosen = decide(
+                scores,
+                parts.thresholds[columns],
+                parts.abstain[self.labels.index(tag.label)],
+                multilabel=True,
+                threshold=options.threshold,
+            )
+            picked = ranked(scores, chosen, options.top_k)[0]
+            subs = tuple(
+                Tag(parts.labels[columns[k]], float(scores[0, k]), self.subtopic_ids[columns[k]])
+                for k in picked
+            )
+            result.append(tag._replace(subtopics=subs))
+        return result
 
     def topical(self, scores: np.ndarray) -> np.ndarray:
         """Rows that get a topic under the model's own rule; the others are boilerplate."""
@@ -169,88 +186,13 @@ class TopicModel:
         *,
         paragraphs: bool = True,
     ) -> list[ArticleTags]:
-        """Tag many documents at once: the one path that serving, evaluation and gates share.
-
-        Every paragraph of every document is scored in one pass; paragraphs that get no topic
-        under the model's own rule are boilerplate and do not vote; the others roll up into
-        article scores (a repeated paragraph votes once), and the caller's options pick the
-        tags. A whole-text model scores each document as one text instead.
-        """
-        options = options or TagOptions()
-        units = [split_paragraphs(text) for text in texts]
-        whole_only = self.rollup == WHOLE and not paragraphs
-        flat = [] if whole_only else [p.text for doc in units for p in doc]
-        unit_scores = self.scores(flat) if flat else np.zeros((0, len(self.labels)))
-        voting = self.topical(unit_scores)
-        shown = self.tags(unit_scores, options) if paragraphs else [[]] * len(flat)
-        if self.rollup == WHOLE:
-            article_scores = self._whole_scores(texts, units)
-        else:
-            article_scores = self._rolled_up(units, unit_scores, voting)
-        article_tags = self._article_tags(article_scores, options)
-        results, offset = [], 0
-        for k, doc in enumerate(units):
-            paragraph_tags = [
-                ParagraphTags(p.start, p.end, shown[offset + i], not voting[offset + i])
-                for i, p in enumerate(doc if paragraphs else [])
-            ]
-            offset += 0 if whole_only else len(doc)
-            results.append(ArticleTags(article_tags[k], paragraph_tags, article_scores[k]))
-        return results
+        """Tag many documents at once: the one path that serving, evaluation and gates share
+        (classifier/tagging.py)."""
+        return tag_documents(self, texts, options or TagOptions(), paragraphs=paragraphs)
 
     def tag(self, text: str, options: TagOptions | None = None, **kwargs: bool) -> ArticleTags:
         """Tag one document: a batch of one."""
         return self.tag_documents([text], options, **kwargs)[0]
 
-    def _article_tags(
-        self, article_scores: list[np.ndarray | None], options: TagOptions
-    ) -> list[list[Tag]]:
-        """Tags of each document from its article scores; none where nothing voted."""
-        present = [k for k, row in enumerate(article_scores) if row is not None]
-        result: list[list[Tag]] = [[] for _ in article_scores]
-        if present:
-            matrix = np.vstack([row for row in article_scores if row is not None])
-            for k, tags in zip(present, self.tags(matrix, options), strict=True):
-                result[k] = tags
-        return result
 
-    def _whole_scores(
-        self, texts: Sequence[str], units: list[list[Paragraph]]
-    ) -> list[np.ndarray | None]:
-        nonempty = [k for k, doc in enumerate(units) if doc]
-        result: list[np.ndarray | None] = [None] * len(texts)
-        if not nonempty:
-            return result
-        for k, row in zip(nonempty, self.scores([texts[k] for k in nonempty]), strict=True):
-            result[k] = row
-        return result
-
-    def _rolled_up(
-        self, units: list[list[Paragraph]], unit_scores: np.ndarray, voting: np.ndarray
-    ) -> list[np.ndarray | None]:
-        """Article scores of every document from its voting paragraphs, in one numpy pass."""
-        counts = [len(doc) for doc in units]
-        keep = voting.copy()
-        offset = 0
-        for doc in units:  # a repeated paragraph (a pull quote) votes once
-            texts = [p.text for p in doc]
-            if len(set(texts)) < len(texts):
-                seen: set[str] = set()
-                for i, text in enumerate(texts):
-                    keep[offset + i] &= text not in seen
-                    seen.add(text)
-            offset += len(doc)
-        rows = np.flatnonzero(keep)
-        result: list[np.ndarray | None] = [None] * len(units)
-        if not len(rows):
-            return result
-        owners = np.repeat(np.arange(len(units)), counts)[rows]
-        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-        positions = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
-        words = np.array([p.text.count(" ") + 1 for doc in units for p in doc], dtype=np.float64)
-        combined = combine_documents(
-            unit_scores[rows], words[rows], positions, starts, self.rollup
-        )
-        for k, row in zip(owners[starts].tolist(), combined, strict=True):
-            result[k] = row
-        return result
+__all__ = ["ArticleTags", "ParagraphTags", "Tag", "TopicModel"]

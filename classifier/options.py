@@ -48,8 +48,11 @@ class TagOptions:
     top_k: int | None = None
     threshold: float | None = None
     depth: int = 1
+    any_language: bool = False  # tag text that is not English anyway (the model is English)
 
     def __post_init__(self) -> None:
         check_top_k(self.top_k)
         check_threshold(self.threshold)
         check_depth(self.depth)
+        if not isinstance(self.any_language, bool):
+            raise OptionError(f"any_language must be true or false, not {self.any_language!r}")

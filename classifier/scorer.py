@@ -134,15 +134,17 @@ class LinearScorer:
         order = np.argsort(rows * len(self.vocabulary) + indices)
         return rows[order], indices[order], np.array(counts, dtype=np.float64)[known][order]
 
-    def decisions(self, texts: Sequence[str]) -> np.ndarray:
-        """Decision values of many texts (rows), as the linear model's decision_function."""
+    def features(self, texts: Sequence[str]) -> csr_matrix:
+        """The TF-IDF rows of the texts, as the vectorizer's transform gives them."""
         rows, indices, values = self._sparse_rows(texts)
         # rows are sorted, so the CSR row pointers are a cumulative count: no sorting needed
         pointers = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=len(texts)), out=pointers[1:])
-        features = csr_matrix(
-            (values, indices, pointers), shape=(len(texts), len(self.vocabulary))
-        )
+        return csr_matrix((values, indices, pointers), shape=(len(texts), len(self.vocabulary)))
+
+    def decisions(self, texts: Sequence[str] | csr_matrix) -> np.ndarray:
+        """Decision values of many texts (rows), as the linear model's decision_function."""
+        features = texts if isinstance(texts, csr_matrix) else self.features(texts)
         return np.asarray(features @ self.weights) + self.intercept
 
     def contributions(self, text: str, column: int, top_n: int) -> list[tuple[str, float]]:

@@ -106,7 +106,6 @@ class CrossValidatedSearch:
     ):
         self.tokens, self.y_matrix, self.target = tokens, y_matrix, target
         self.multilabel, self.plan, self.say = multilabel, plan, say
-        self.folds = _folds(target, multilabel, plan)
         self.tried: list[dict[str, Any]] = []
         self._features: dict[tuple[Any, ...], tuple[TfidfVectorizer, Any]] = {}
 
@@ -130,7 +129,7 @@ class CrossValidatedSearch:
                 break
             tick = time.perf_counter()
             decision = self._out_of_fold_decision(params)
-            rule = _decision_rule(decision, self.y_matrix, self.multilabel)
+            rule = decision_rule(decision, self.y_matrix, self.multilabel)
             score = _cv_score(decision, self.y_matrix, self.multilabel, rule)
             seconds = round(time.perf_counter() - tick, 2)
             self.tried.append({**params, "cv_score": round(score, 4), "seconds": seconds})
@@ -142,19 +141,31 @@ class CrossValidatedSearch:
 
     def _out_of_fold_decision(self, params: dict[str, Any]) -> np.ndarray:
         _, features = self.features(params)
-        n_labels = self.y_matrix.shape[1]
-        seed = self.plan.random_state
-        jobs = (
-            delayed(_fit_fold)(
-                features, self.target, train, test, params, self.multilabel, n_labels, seed
-            )
-            for train, test in self.folds
+        return out_of_fold_decision(
+            features, self.target, self.y_matrix.shape[1], params, self.multilabel, self.plan
         )
-        decision = np.zeros((features.shape[0], n_labels))
-        results = Parallel(n_jobs=self.plan.n_jobs, prefer="threads")(jobs)
-        for (_, test), fold_decision in zip(self.folds, results, strict=True):
-            decision[test] = fold_decision
-        return decision
+
+
+def out_of_fold_decision(
+    features: Any,
+    target: np.ndarray,
+    n_labels: int,
+    params: dict[str, Any],
+    multilabel: bool,
+    plan: FoldPlan,
+) -> np.ndarray:
+    """Decision values of every example from a model that never saw it (k-fold)."""
+    seed = plan.random_state
+    folds = _folds(target, multilabel, plan)
+    jobs = (
+        delayed(_fit_fold)(features, target, train, test, params, multilabel, n_labels, seed)
+        for train, test in folds
+    )
+    decision = np.zeros((features.shape[0], n_labels))
+    results = Parallel(n_jobs=plan.n_jobs, prefer="threads")(jobs)
+    for (_, test), fold_decision in zip(folds, results, strict=True):
+        decision[test] = fold_decision
+    return decision
 
 
 def _folds(
@@ -208,7 +219,7 @@ def _cv_score(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool, rule
     return micro_f1(y_matrix, decide(probabilities, thresholds, abstain, multilabel=True))
 
 
-def _decision_rule(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool) -> Rule:
+def decision_rule(decision: np.ndarray, y_matrix: np.ndarray, multilabel: bool) -> Rule:
     """Calibration, calibrated probabilities, per-tag thresholds and the abstain score.
 
     Single-label data always gets its best tag, so thresholds and abstain do not apply.

@@ -7,9 +7,10 @@ from typing import Any
 
 from classifier.data import NO_TOPIC
 from classifier.errors import DataError
-from classifier.model import ArticleTags, TopicModel
+from classifier.model import TopicModel
 from classifier.options import TagOptions
 from classifier.registry import load, read_metrics, resolve
+from classifier.results import ArticleTags
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,24 @@ class Tagger:
     def describe(self) -> dict[str, Any]:
         """What a client needs to know about the model answering it."""
         model = self.model
-        topics = [
-            {"label": label, **({"id": model.topic_ids[i]} if model.topic_ids[i] else {})}
-            for i, label in enumerate(model.labels)
-        ]
+        topics = []
+        for i, label in enumerate(model.labels):
+            topic: dict[str, Any] = {"label": label}
+            if model.topic_ids[i]:
+                topic["id"] = model.topic_ids[i]
+            if model.subtopics is not None:
+                columns = model.subtopics.columns_under(i)
+                topic["subtopics"] = [
+                    {"label": model.subtopics.labels[k], "id": model.subtopic_ids[k]}
+                    for k in columns
+                ]
+            topics.append(topic)
         return {
             "version": self.version,
             "created_at": self.manifest.get("created_at"),
             "mode": "multilabel" if model.multilabel else "multiclass",
             "rollup": model.rollup,
+            "depths": list(model.depths),
             "tags": topics,
             "metrics": {k: v for k, v in self.metrics.items() if k != "per_label"},
         }

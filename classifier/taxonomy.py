@@ -22,6 +22,11 @@ class Topic:
     scope: str = ""
     parent: str | None = None  # the parent's id; None for a top-level topic
 
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        # Models saved before topics had parents pickled three fields; the fourth is None.
+        for name, value in zip(("id", "label", "scope", "parent"), (*state, None), strict=False):
+            object.__setattr__(self, name, value)
+
 
 @dataclass(frozen=True)
 class Taxonomy:
@@ -33,6 +38,17 @@ class Taxonomy:
     _by_id: dict[str, Topic] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        self._index()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"name": self.name, "topics": self.topics}  # the look-ups are rebuilt on load
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        object.__setattr__(self, "name", state["name"])
+        object.__setattr__(self, "topics", state["topics"])
+        self._index()
+
+    def _index(self) -> None:
         by_key: dict[str, Topic] = {}
         for topic in self.topics:
             for key in (topic.id, topic.label):

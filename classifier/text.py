@@ -15,20 +15,20 @@ from classifier.stopwords import STOP_WORDS
 NUMBER_TOKEN = "_num"
 
 _PUNCTUATION_FOLDS = {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-        "\u00ad": "",
-        "\u200b": "",
-        "\ufeff": "",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2212": "-",
+    "\u00a0": " ",
+    "\u00ad": "",
+    "\u200b": "",
+    "\ufeff": "",
 }
 # One pass of the regular expression engine finds the few characters to fold; str.translate
 # with a table would look up every character of the text in Python.

@@ -26,6 +26,8 @@ from classifier.search import (
     make_classifier,
     quiet_fit_warnings,
 )
+from classifier.segment import train_sentence_splitter
+from classifier.subtopics import fit_subtopics
 from classifier.taxonomy import Taxonomy
 from classifier.text import normalise, tokenize
 
@@ -55,6 +57,8 @@ class TrainingReport:
     cv_metric: str
     candidates: list[dict[str, Any]]
     seconds: float
+    subtopics: int = 0  # level-2 topics learned
+    unlearned_subtopics: dict[str, int] = field(default_factory=dict)  # too few examples
 
 
 def fit_model(
@@ -88,6 +92,14 @@ def fit_model(
     linear = make_classifier(params, multilabel, options.random_state, options.n_jobs)
     with quiet_fit_warnings(), parallel_config(backend="threading"):  # liblinear frees the GIL
         linear.fit(features, y_matrix if multilabel else np.array(classes)[target])
+    sentences = None
+    if options.rollup != WHOLE:  # pages are cut into units: learn where sentences end
+        say("learning sentence boundaries from the training text")
+        sentences = train_sentence_splitter([e.text for e in examples if e.labels])
+    subtopics = None
+    if taxonomy is not None and taxonomy.is_hierarchical:
+        say("fitting the subtopic models, one per top-level topic")
+        subtopics = fit_subtopics(features, examples, classes, taxonomy, params, plan)
     # Fitted on tokens; the same fitted state serves raw text once our text functions go in.
     vectorizer.set_params(preprocessor=normalise, tokenizer=tokenize)
     if hasattr(vectorizer, "stop_words_"):
@@ -102,6 +114,8 @@ def fit_model(
         taxonomy=taxonomy,
         rollup=options.rollup,
         params={**params, "random_state": options.random_state},
+        subtopics=subtopics,
+        sentence_parameters=sentences,
     )
     report = TrainingReport(
         mode="multilabel" if multilabel else "multiclass",
@@ -112,6 +126,8 @@ def fit_model(
         cv_metric="micro_f1" if multilabel else "accuracy",
         candidates=search.tried,
         seconds=time.perf_counter() - started,
+        subtopics=len(subtopics.labels) if subtopics else 0,
+        unlearned_subtopics=dict(subtopics.unlearned) if subtopics else {},
     )
     return model, report
 

@@ -11,6 +11,7 @@ from sklearn.model_selection import train_test_split
 from classifier.data import Corpus, Example
 from classifier.evaluate import score_predictions
 from classifier.model import TopicModel
+from classifier.options import TagOptions
 from classifier.registry import current_version, load, publish, set_current
 from classifier.rollup import WHOLE
 from classifier.taxonomy import Taxonomy
@@ -42,21 +43,41 @@ def evaluate_model(model: TopicModel, examples: Sequence[Example]) -> dict[str, 
 
     Each example is tagged exactly as `topic-tagger tag`, `/v1/tag` and `/v1/tag/batch` tag
     it (paragraphs, boilerplate skipped, roll-up, thresholds, abstain), so the figures are
-    what users get; the configuration is recorded beside them.
+    what users get; the configuration is recorded beside them. A model with subtopics is also
+    scored at level 2 (on the examples labelled at level 2) and hierarchically (each label
+    counted with its ancestors).
     """
-    results = model.tag_documents([e.text for e in examples], paragraphs=False)
+    depth = max(model.depths)
+    results = model.tag_documents(
+        [e.text for e in examples], TagOptions(depth=depth), paragraphs=False
+    )
     predicted = [[tag.label for tag in result.tags] for result in results]
     gold = [top_level(e.labels, model.taxonomy) for e in examples]
     metrics = score_predictions(gold, predicted, model.labels)
     metrics["served_as"] = served_configuration(model)
+    if depth == 2 and model.subtopics is not None and model.taxonomy is not None:
+        taxonomy = model.taxonomy
+        subs = [[s.label for t in r.tags for s in t.subtopics or ()] for r in results]
+        deep = [i for i, e in enumerate(examples) if any(taxonomy.level(x) == 2 for x in e.labels)]
+        metrics["level2"] = score_predictions(
+            [[x for x in examples[i].labels if taxonomy.level(x) == 2] for i in deep],
+            [subs[i] for i in deep],
+            model.subtopics.labels,
+        )
+        metrics["hierarchical"] = score_predictions(
+            [taxonomy.with_ancestors(e.labels) for e in examples],
+            [p + s for p, s in zip(predicted, subs, strict=True)],
+            [*model.labels, *model.subtopics.labels],
+        )
     return metrics
 
 
 def served_configuration(model: TopicModel) -> str:
     """How the model turns a document into tags, in words, for reports beside its figures."""
+    depth = " at depth 2 (subtopics under each tag)" if model.subtopics else ""
     if model.rollup == WHOLE:
-        return "whole text scored as one unit"
-    return f"paragraphs scored, boilerplate skipped, roll-up '{model.rollup}'"
+        return f"whole text scored as one unit{depth}"
+    return f"paragraphs scored, boilerplate skipped, roll-up '{model.rollup}'{depth}"
 
 
 def train_and_publish(

@@ -14,6 +14,10 @@ from service.parsing import describe, read_json_object, validate
 from service.schemas import BatchDocument, BatchRequest, TagRequest
 
 blueprint = Blueprint("api", __name__, url_prefix="/v1")
+NOT_ENGLISH = (
+    "the text does not look like English, and the model tags English only; "
+    "send any_language: true to tag it anyway"
+)
 
 
 def serving_tagger() -> Tagger:
@@ -89,7 +93,12 @@ def reload_model() -> Response:
 
 def options_of(request: TagRequest | BatchRequest) -> TagOptions:
     """The classifier's options from a validated request (checked by the same rules)."""
-    return TagOptions(top_k=request.top_k, threshold=request.threshold)
+    return TagOptions(
+        top_k=request.top_k,
+        threshold=request.threshold,
+        depth=request.depth,
+        any_language=request.any_language,
+    )
 
 
 def _batch_document(raw: Any) -> BatchDocument | dict[str, Any]:
@@ -124,7 +133,12 @@ def shape_result(
     """The response body of one tagged document."""
     explanations = _explanations(tagger, source, result) if request.explain else {}
     count_tags(tag.label for tag in result.tags)
-    out: dict[str, Any] = {"tags": [_tag(tag, explanations.get(tag.label)) for tag in result.tags]}
+    out: dict[str, Any] = {
+        "language": result.language,
+        "tags": [_tag(tag, explanations.get(tag.label)) for tag in result.tags],
+    }
+    if result.language != "en" and not request.any_language:
+        out["warning"] = NOT_ENGLISH
     if request.paragraphs:
         out["paragraphs"] = [
             {

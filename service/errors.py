@@ -6,6 +6,8 @@ from typing import Any
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from classifier import OptionError
+
 log = logging.getLogger(__name__)
 
 # Werkzeug's HTTP errors keep their status; these are the codes clients see for them.
@@ -46,6 +48,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
         return error_response(error.status, error.code, error.detail)
+
+    @app.errorhandler(OptionError)
+    def _option_error(error: OptionError) -> Response:
+        # an option valid in itself that the serving model cannot honour (depth 2 without
+        # subtopics): the caller's request, so a 422 like every other invalid option
+        return error_response(422, "validation_error", str(error))
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:

@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from classifier import TOP_K_MAX, check_threshold, check_top_k
+from classifier import TOP_K_MAX, check_depth, check_threshold, check_top_k
 
 # Bounds are checked by the classifier's own option checks, so the library, the CLI and the
 # service refuse the same values with the same words; the schema only documents them.
@@ -29,6 +29,9 @@ Threshold = Annotated[
     float,
     AfterValidator(check_threshold),
     WithJsonSchema({"type": "number", "minimum": 0.0, "maximum": 1.0}),
+]
+Depth = Annotated[
+    int, AfterValidator(check_depth), WithJsonSchema({"type": "integer", "enum": [1, 2]})
 ]
 
 # A string that holds at least one non-space character.
@@ -50,6 +53,12 @@ class TagOptions(StrictModel):
         None, description="one score bar for every tag, replacing the per-tag ones"
     )
     explain: bool = Field(False, description="list the terms that raised each tag's score most")
+    depth: Depth = Field(
+        1, description="1: top-level topics; 2: also the subtopics under each (IPTC level 2)"
+    )
+    any_language: bool = Field(
+        False, description="tag text that is not English anyway (the model knows English only)"
+    )
 
 
 def _drop_default(schema: dict[str, Any]) -> None:
@@ -162,6 +171,9 @@ class TagOut(BaseModel):
     score: float = Field(ge=0.0, le=1.0)
     id: str | None = None
     explanation: list[TermWeight] | None = None
+    subtopics: "list[TagOut] | None" = Field(
+        None, description="at depth 2: the subtopics chosen under this tag, best first"
+    )
 
 
 class ParagraphOut(BaseModel):
@@ -173,6 +185,8 @@ class ParagraphOut(BaseModel):
 
 class TagResponse(BaseModel):
     model: str = Field(description="version of the model that answered")
+    language: str = Field(description='"en", or "other" for text that is not English')
+    warning: str | None = Field(None, description="why no tags were given, when that is so")
     tags: list[TagOut] = Field(description="article-level tags, best first")
     paragraphs: list[ParagraphOut] | None = None
     text: str | None = Field(
@@ -187,6 +201,8 @@ class ErrorBody(BaseModel):
 
 class BatchResult(BaseModel):
     id: DocumentId | None = None
+    language: str | None = None
+    warning: str | None = None
     tags: list[TagOut] | None = None
     paragraphs: list[ParagraphOut] | None = None
     text: str | None = None
@@ -201,6 +217,9 @@ class BatchResponse(BaseModel):
 class TopicOut(BaseModel):
     label: str
     id: str | None = None
+    subtopics: "list[TopicOut] | None" = Field(
+        None, description="the subtopics this model can tag under it"
+    )
 
 
 class ModelInfo(BaseModel):
@@ -208,6 +227,7 @@ class ModelInfo(BaseModel):
     created_at: str | None = None
     mode: str
     rollup: str
+    depths: list[int] = Field(description="the depths this model can tag at")
     tags: list[TopicOut]
     metrics: dict[str, Any]
     warning: str | None = Field(None, description="why a newer model was refused, if one was")

@@ -1,14 +1,19 @@
 import json
 import shutil
 
+import pytest
+
 from classifier.cli import main
 from classifier.data import Example
-from classifier.datacheck import check_data_folder, near_duplicates
+from classifier.datacheck import Floors, check_data_folder, near_duplicates
 from tests.conftest import TRAINING_DATA
 
+PLAN = Floors(per_topic=150, per_subtopic=150, region_share=0.08, opening_share=0.005)
 
+
+@pytest.mark.slow
 def test_shipped_training_data_passes_the_check():
-    report = check_data_folder(TRAINING_DATA, min_per_topic=150)
+    report = check_data_folder(TRAINING_DATA, PLAN)
     assert report.problems == []
     assert report.examples["test"] / (report.examples["train"] + report.examples["test"]) > 0.18
 

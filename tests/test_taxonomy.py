@@ -9,7 +9,7 @@ from classifier.taxonomy import Taxonomy, load_taxonomy
 def test_default_taxonomy_is_iptc_media_topics_at_two_levels(taxonomy):
     top = taxonomy.at_level(1)
     assert len(top) == 17 and top[0] == "arts, culture, entertainment and media"
-    assert len(taxonomy.at_level(2)) == 121
+    assert len(taxonomy.at_level(2)) == 122
     assert all(topic.scope for topic in taxonomy.topics)
     assert all(taxonomy.level(label) == 2 for label in taxonomy.at_level(2))
     assert {taxonomy.root(label) for label in taxonomy.at_level(2)} == set(top)

@@ -1,0 +1,260 @@
+"""The units of a page that get scored: paragraphs, and inside flattened blocks, sentences.
+
+Most pages keep their paragraph breaks, and a paragraph is the unit the model was trained on.
+Scrapers often deliver worse: a story's lede and the site around it in one block, with no
+break at all. Such a block (or any line over LONG_WORDS) is cut at the tokens that are plainly
+chrome (calls to action, ticker stretches, runs of headlinese), and the prose in between is cut
+into sentences (NLTK's Punkt, trained on our own training text at `make train`) and regrouped
+into paragraph-sized units. Every unit keeps its offsets in the text as given.
+"""
+
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
+
+from classifier.chrome import (
+    CALLS_TO_ACTION,
+    chrome_units,
+    function_share,
+    headlinese,
+    is_figure,
+    is_ticker,
+    title_case,
+)
+from classifier.text import split_paragraphs
+
+LONG_WORDS = 150  # a line longer than this is never one paragraph of a story
+MIXED_WORDS = 30  # a line longer than this is cut up when chrome shows inside it
+CHUNK_WORDS = 60  # prose sentences are regrouped into units of about this many words
+MIN_CHROME_RUN = 6  # fused headlines before a sentence: at least this many words
+MIN_PROSE_WORDS = 8  # and the sentence they run into: at least this many
+UNPUNCTUATED_WORDS = 4  # an unpunctuated stretch this long in a flattened page is headlines
+UNPUNCTUATED_RUN = 12  # a long line with an unpunctuated stretch this long is a flattened page
+LONG_SENTENCE = 25  # a sentence this long may be headlines fused with its opening
+FIRST_SENTENCE = 30  # a paragraph whose first sentence runs longer may open with headlines
+SIDE_WORDS = 8  # words looked at before a possible start of prose (and half again after it)
+PROSE_SHARE = 0.25  # function words in prose: about 0.45; in headlines: about 0.15
+HEADLINE_SHARE = 0.12  # a run of headlines fused to a sentence has hardly any
+TICKER_TOKENS = 6  # tokens looked at together when looking for a stretch of prices
+CALL_REACH = 7  # tokens after a call-to-action phrase that belong to it ("for gold prices")
+_TOKEN = re.compile(r"\S+")
+_FIRST_END = re.compile(r"[.!?][\"'\u2019\u201d)]*(?:\s|$)")
+_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)]*$")
+
+
+class Unit(NamedTuple):
+    """A scored piece of a page, with its offsets; chrome units never vote."""
+
+    start: int
+    end: int
+    text: str
+    chrome: bool
+
+
+def train_sentence_splitter(texts: Sequence[str], limit_words: int = 400_000) -> PunktParameters:
+    """Punkt's abbreviations and collocations learned from our own prose (no download)."""
+    trainer = PunktTrainer()
+    taken, words = [], 0
+    for text in texts:
+        taken.append(text)
+        words += text.count(" ") + 1
+        if words >= limit_words:
+            break
+    trainer.train("\n\n".join(taken), finalize=False)
+    trainer.finalize_training()
+    return trainer.get_params()
+
+
+class Segmenter:
+    """Cuts pages into units; one per model, with the sentence parameters it was trained with."""
+
+    def __init__(self, parameters: PunktParameters | None = None):
+        self._sentences = PunktSentenceTokenizer(parameters or PunktParameters())
+
+    def units(self, text: str) -> list[Unit]:
+        """The page's units in reading order, chrome flagged."""
+        units: list[Unit] = []
+        for block in split_paragraphs(text):
+            # Line breaks inside prose are hard wraps; inside a list they part its items.
+            lines = (
+                [(block.start, block.end)]
+                if function_share(block.text.split()) >= PROSE_SHARE
+                else _lines(block.text, block.start)
+            )
+            for start, end in lines:
+                units.extend(self._line_units(text[start:end], start))
+        flags = chrome_units([u.text for u in units])
+        return [u._replace(chrome=u.chrome or flag) for u, flag in zip(units, flags, strict=True)]
+
+    def _line_units(self, line: str, offset: int) -> list[Unit]:
+        """A line as one unit, or, when it is a flattened page, its pieces."""
+        words = line.count(" ") + 1
+        if words <= MIXED_WORDS:
+            return [Unit(offset, offset + len(line), line, False)]
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
+        chrome = _furniture_tokens(line, tokens)
+        if words <= LONG_WORDS and not any(chrome):
+            return self._front_trimmed(line, offset)
+        if not any(chrome) and not self._has_unpunctuated_run(line):
+            # a long paragraph of prose: cut into paragraph-sized units, nothing else
+            head = self._front_trimmed(line, offset)
+            rest = head[-1]
+            spans = self._sentences.span_tokenize(line[rest.start - offset :])
+            base = rest.start - offset
+            return head[:-1] + self._grouped(line, [(base + a, base + b) for a, b in spans], offset)
+        pieces: list[Unit] = []
+        for k, j in _runs(chrome):
+            start, end = tokens[k][0], tokens[j - 1][1]
+            if chrome[k]:
+                pieces.append(Unit(offset + start, offset + end, line[start:end], True))
+            else:
+                pieces.extend(self._stretch(line, start, end, offset))
+        return pieces
+
+    def _front_trimmed(self, line: str, offset: int) -> list[Unit]:
+        """A paragraph-sized line taken whole, unless a run of headlines is fused to the front
+        of its first sentence: then that run is chrome and the rest one unit."""
+        whole = [Unit(offset, offset + len(line), line, False)]
+        first = _FIRST_END.search(line)
+        if first is None or line[: first.end()].count(" ") < FIRST_SENTENCE:
+            return whole
+        words = [m for m in _TOKEN.finditer(line[: first.end()])]
+        cut = _prose_start([m.group() for m in words])
+        if cut is None:
+            return whole
+        head, rest = words[cut - 1].end(), words[cut].start()
+        return [
+            Unit(offset, offset + head, line[:head], True),
+            Unit(offset + rest, offset + len(line), line[rest:], False),
+        ]
+
+    def _stretch(self, line: str, start: int, end: int, offset: int) -> list[Unit]:
+        """Units of a stretch between furniture: its sentences, with the ones that are really
+        fused headlines set apart as chrome, and the prose regrouped into paragraph sizes."""
+        units: list[Unit] = []
+        prose: list[tuple[int, int]] = []
+        for k, (s, e) in enumerate(self._sentences.span_tokenize(line[start:end])):
+            s, e = start + s, start + e
+            for (a, b), is_chrome in _split_headlines(line, s, e, first=k == 0):
+                if is_chrome:
+                    units.extend(self._grouped(line, prose, offset))
+                    prose = []
+                    units.append(Unit(offset + a, offset + b, line[a:b], True))
+                else:
+                    prose.append((a, b))
+        return units + self._grouped(line, prose, offset)
+
+    def _has_unpunctuated_run(self, line: str) -> bool:
+        """Whether some long stretch of the line never ends a sentence: headlines or links
+        fused together, as prose never is."""
+        for s, e in self._sentences.span_tokenize(line):
+            words = line[s:e].split()
+            if len(words) >= UNPUNCTUATED_RUN and not _SENTENCE_END.search(words[-1]):
+                return True
+        return False
+
+    def _grouped(self, line: str, sentences: list[tuple[int, int]], offset: int) -> list[Unit]:
+        """Consecutive prose sentences regrouped into units of about CHUNK_WORDS words."""
+        groups: list[list[int]] = []  # [start, end, words] within the line
+        for s, e in sentences:
+            words = line[s:e].count(" ") + 1
+            if groups and groups[-1][2] + words <= CHUNK_WORDS:
+                groups[-1][1:] = [e, groups[-1][2] + words]
+            else:
+                groups.append([s, e, words])
+        return [Unit(offset + s, offset + e, line[s:e], False) for s, e, _ in groups]
+
+
+def _split_headlines(
+    line: str, start: int, end: int, *, first: bool
+) -> list[tuple[tuple[int, int], bool]]:
+    """A sentence of a flattened page, as (span, is chrome) parts.
+
+    Prose sentences end with a full stop, a question or an exclamation mark, and read like
+    prose; a run of fused headlines or links does not. Where headlines run straight into the
+    first sentence of a stretch, the headlines are the words before the point where prose
+    begins.
+    """
+    tokens = [(start + m.start(), start + m.end()) for m in _TOKEN.finditer(line[start:end])]
+    words = [line[a:b] for a, b in tokens]
+    if not words:
+        return []
+    if not _SENTENCE_END.search(words[-1]):
+        return [((start, end), len(words) >= UNPUNCTUATED_WORDS)]
+    if len(words) < LONG_SENTENCE:  # a punctuated headline ("... 'This Is Us'?") or prose
+        return [((start, end), len(words) >= UNPUNCTUATED_WORDS and title_case(words))]
+    cut = _prose_start(words) if first else None
+    if cut is None:
+        return [((start, end), False)]
+    return [((start, tokens[cut - 1][1]), True), ((tokens[cut][0], end), False)]
+
+
+def _prose_start(words: list[str]) -> int | None:
+    """Where a sentence that opens with fused headlines turns into prose, if it does: the
+    first capitalised word after which the next words read as prose while the words before
+    it read as headlines (looked at a few words either side)."""
+    for k in range(MIN_CHROME_RUN, len(words) - MIN_PROSE_WORDS + 1):
+        if not words[k][:1].isupper():
+            continue
+        # the whole run before must read as headlines: no clause breaks, few function words
+        if any(w.endswith((",", ";", ":")) for w in words[:k]):
+            return None
+        before, after = words[max(0, k - SIDE_WORDS) : k], words[k : k + 3 * SIDE_WORDS // 2]
+        if (
+            function_share(words[:k]) < HEADLINE_SHARE
+            and headlinese(before)
+            and function_share(after) >= PROSE_SHARE
+        ):
+            return k
+    return None
+
+
+def _lines(text: str, offset: int) -> list[tuple[int, int]]:
+    """Offsets of the non-blank lines of a block."""
+    spans, start = [], 0
+    for piece in text.split("\n"):
+        stripped = piece.strip()
+        if stripped:
+            begin = start + len(piece) - len(piece.lstrip())
+            spans.append((offset + begin, offset + begin + len(stripped)))
+        start += len(piece) + 1
+    return spans
+
+
+def _furniture_tokens(line: str, tokens: list[tuple[int, int]]) -> list[bool]:
+    """Tokens of a flattened line that are calls to action or stretches of prices."""
+    words = [line[s:e] for s, e in tokens]
+    chrome = [False] * len(tokens)
+    for match in CALLS_TO_ACTION.finditer(line):
+        k = next(k for k, (_, e) in enumerate(tokens) if e > match.start())
+        while k < len(tokens) and tokens[k][0] < match.end():  # the phrase itself
+            chrome[k] = True
+            k += 1
+        for _ in range(CALL_REACH):  # and what it points at: "for the latest gold prices"
+            if k >= len(tokens) or words[k][:1].isupper():
+                break
+            chrome[k] = True
+            if _SENTENCE_END.search(words[k]):
+                break
+            k += 1
+    for k in range(len(words) - TICKER_TOKENS + 1):
+        if is_ticker(" ".join(words[k : k + TICKER_TOKENS])):
+            # the figures, and the names that stand right before one ("Sensex 81,234")
+            for i in range(k, k + TICKER_TOKENS):
+                nxt = words[i + 1] if i + 1 < len(words) else ""
+                chrome[i] = chrome[i] or is_figure(words[i]) or is_figure(nxt)
+    return chrome
+
+
+def _runs(flags: list[bool]) -> list[tuple[int, int]]:
+    """(start, end) of each run of equal flags."""
+    runs, k = [], 0
+    while k < len(flags):
+        j = k
+        while j < len(flags) and flags[j] == flags[k]:
+            j += 1
+        runs.append((k, j))
+        k = j
+    return runs

@@ -1,0 +1,80 @@
+"""Pages cut into units: paragraphs kept whole, flattened pages cut, chrome flagged."""
+
+from classifier.segment import Segmenter, train_sentence_splitter
+
+LEDE = (
+    "India's selectors on Monday named three uncapped batters for the Test series against "
+    "England, signalling a generational change in the national side. Captain Rohit Sharma said "
+    "the young players had earned their places with heavy scoring in the Ranji Trophy."
+)
+HEADLINES = (
+    "Metal stocks rally as copper hits two-year high STT hike to hit F&O traders "
+    "Air India and Airbus in joint venture for pilot training Retail investors pour record "
+    "sums into SIPs"
+)
+TICKER = "Sensex 81,234.56 + 487.20 Nifty 24,812.35 + 167.35 Gold 72,450 + 120"
+
+
+def units(text: str):
+    return [(text[u.start : u.end], u.chrome) for u in Segmenter().units(text)]
+
+
+def test_a_page_with_breaks_keeps_its_paragraphs_whole():
+    page = f"Selectors pick three new batters\n\n{LEDE}\n\nThe squad flies out on Friday."
+    assert [text for text, _ in units(page)] == page.split("\n\n")
+    assert [chrome for _, chrome in units(page)] == [False, False, False]
+
+
+def test_a_flattened_page_is_cut_and_its_chrome_flagged():
+    page = f"{LEDE} {TICKER} Click here for prices {HEADLINES} Click here for prices"
+    found = units(page)
+    assert [text for text, chrome in found if not chrome] == [LEDE]
+    assert [text for text, chrome in found if chrome] == [
+        f"{TICKER} Click here for prices",
+        HEADLINES,
+        "Click here for prices",
+    ]
+
+
+def test_headlines_run_into_the_lede_mostly_set_apart():
+    page = f"Gold rate today Sensex ends 487 points higher Nifty reclaims 24,800 {LEDE}"
+    found = units(page)
+    prose = " ".join(text for text, chrome in found if not chrome)
+    assert LEDE in prose and len(prose) < len(LEDE) + 30
+
+
+def test_offsets_index_the_text_as_given():
+    page = f"  {HEADLINES} {LEDE}\r\n\r\n{TICKER}\nRead more  "
+    for unit in Segmenter().units(page):
+        assert page[unit.start : unit.end] == unit.text
+
+
+def test_page_level_rules_flag_lists_tickers_and_repeats():
+    page = "\n".join(
+        [
+            "Cup final: Harbour City beat Northfield 3-1",
+            LEDE,
+            "Gold hits record high",
+            "Storm warning for the coast",
+            "Minister resigns over expenses",
+            TICKER,
+            "Share this article",
+            "Home | News | Sport | Business",
+            "Photo: Reuters",
+        ]
+    )
+    flags = [chrome for _, chrome in units(page)]
+    assert flags == [False, False, True, True, True, True, True, True, True]
+
+
+def test_a_results_table_without_prose_is_not_chrome():
+    table = "Premier League\nArsenal 2 Chelsea 1\nLiverpool 3 Everton 0\nLeeds 1 Spurs 1"
+    assert [chrome for _, chrome in units(table)] == [False, False, False, False]
+
+
+def test_sentence_boundaries_learned_from_our_text_know_abbreviations():
+    text = "The U.S. economy grew. Mr. Smith said so. " * 50
+    splitter = Segmenter(train_sentence_splitter([text]))
+    long_line = " ".join(["The U.S. economy grew 3% in the year to June, officials said."] * 20)
+    cut = [u.text for u in splitter.units(long_line)]
+    assert all(not u.endswith("U.S.") for u in cut)
