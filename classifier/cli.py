@@ -11,7 +11,7 @@ from typing import Any, TextIO
 from tqdm import tqdm
 
 from classifier import coverage
-from classifier.cli_registry import add_registry_commands, run_labels, run_models
+from classifier.cli_registry import add_registry_commands, model_key, run_labels, run_models
 from classifier.data import Corpus, load_corpus, merge_corrections
 from classifier.datacheck import Floors, check_data_folder, format_report
 from classifier.documents import Document, Refused, read_jsonl_documents
@@ -25,13 +25,17 @@ from classifier.taxonomy import Taxonomy, load_taxonomy
 from classifier.train import TrainingOptions
 from classifier.workflow import evaluate_model, train_and_publish
 
-DEFAULT_MODELS = os.environ.get("TOPIC_TAGGER_MODEL_DIR", "models")
 _SHOWN_WARNINGS = 5
 _TAG_BATCH = 256  # documents per scoring pass: one vectorisation and one product each
 
 
 Handler = Callable[[argparse.Namespace], int]
 ExtraCommands = dict[str, tuple[Callable[[Any], None], Handler]]
+
+
+def default_models() -> str:
+    """The model registry: TOPIC_TAGGER_MODEL_DIR, else models/."""
+    return os.environ.get("TOPIC_TAGGER_MODEL_DIR") or "models"
 
 
 def build_parser(extra_commands: ExtraCommands | None = None) -> argparse.ArgumentParser:
@@ -45,7 +49,7 @@ def build_parser(extra_commands: ExtraCommands | None = None) -> argparse.Argume
     )
     train.add_argument("--taxonomy", help="taxonomy JSON; labels outside it are refused")
     train.add_argument(
-        "--out", default=DEFAULT_MODELS, help="model registry folder (default: %(default)s)"
+        "--out", default=default_models(), help="model registry folder (default: %(default)s)"
     )
     train.add_argument(
         "--holdout", type=float, default=0.1, help="share held out for metrics without --test"
@@ -81,14 +85,14 @@ def build_parser(extra_commands: ExtraCommands | None = None) -> argparse.Argume
 
     evaluate = commands.add_parser("eval", help="score a model on labelled data")
     evaluate.add_argument("data", nargs="+")
-    evaluate.add_argument("--model", default=DEFAULT_MODELS, help="model or registry folder")
+    evaluate.add_argument("--model", default=default_models(), help="model or registry folder")
     evaluate.add_argument("--json", action="store_true", help="one JSON object on stdout")
 
     tag = commands.add_parser(
         "tag", help="tag a text or HTML file, stdin, or each document of a .jsonl file"
     )
     tag.add_argument("input", nargs="?", default="-", help="file to tag, or - for stdin")
-    tag.add_argument("--model", default=DEFAULT_MODELS, help="model or registry folder")
+    tag.add_argument("--model", default=default_models(), help="model or registry folder")
     tag.add_argument("--top-k", type=int, default=None, help="at most this many tags (1-100)")
     tag.add_argument(
         "--threshold", type=float, default=None, help="one score bar for every tag (0-1)"
@@ -144,7 +148,8 @@ def main(argv: Sequence[str] | None = None, extra_commands: ExtraCommands | None
     try:
         return handlers[args.command](args)
     except TaggerError as error:
-        print(f"topic-tagger: error: {error}", file=sys.stderr)
+        # one line, whatever the message holds (database drivers add line breaks)
+        print(f"topic-tagger: error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("topic-tagger: interrupted", file=sys.stderr)
@@ -182,6 +187,7 @@ def run_train(args: argparse.Namespace) -> int:
         progress=_stderr,
         tolerance=args.tolerance,
         force=args.force,
+        key=model_key(),
     )
     metrics = result.metrics
     summary = ", ".join(
@@ -198,7 +204,7 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    tagger = Tagger.load(args.model)
+    tagger = Tagger.load(args.model, key=model_key())
     corpus = _load(args.data, taxonomy=tagger.model.taxonomy, evaluation=True)
     metrics = evaluate_model(tagger.model, corpus.examples)
     metrics["model"] = tagger.version
@@ -210,7 +216,7 @@ def run_eval(args: argparse.Namespace) -> int:
 
 
 def run_tag(args: argparse.Namespace) -> int:
-    tagger = Tagger.load(args.model)
+    tagger = Tagger.load(args.model, key=model_key())
     options = TagOptions(
         top_k=args.top_k, threshold=args.threshold, depth=args.depth, any_language=args.any_language
     )

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,26 @@ def add_registry_commands(commands: Any) -> None:
     models = commands.add_parser("models", help="list, promote or roll back model versions")
     models.add_argument("action", choices=["list", "promote", "rollback"])
     models.add_argument("version", nargs="?", help="the version to promote")
-    models.add_argument("--models", default="models", help="model registry folder")
+    models.add_argument(
+        "--models",
+        default=os.environ.get("TOPIC_TAGGER_MODEL_DIR") or "models",
+        help="model registry folder (default: TOPIC_TAGGER_MODEL_DIR or models)",
+    )
     labels = commands.add_parser("labels", help="read the label store")
     labels.add_argument("action", choices=["export", "count"])
     labels.add_argument("--label-store", help="SQLite path or PostgreSQL URL")
     labels.add_argument("--out", help="write JSON Lines here instead of stdout")
+
+
+KEY_VARIABLE = "TOPIC_TAGGER_MODEL_KEY"  # models are signed and checked with it when set
+
+
+def model_key() -> str | None:
+    """The deployment's signing key, from the environment only (a flag would be visible)."""
+    key = os.environ.get(KEY_VARIABLE) or None
+    if key is not None and len(key) < 32:
+        raise TaggerError(f"{KEY_VARIABLE} must be at least 32 characters")
+    return key
 
 
 def run_models(args: argparse.Namespace) -> int:
@@ -39,10 +55,10 @@ def run_models(args: argparse.Namespace) -> int:
             raise TaggerError("models promote needs a VERSION (see `topic-tagger models list`)")
         if not (root / args.version).is_dir():
             raise TaggerError(f"{root}: no version {args.version!r}")
-        set_current(root, args.version)
+        set_current(root, args.version, key=model_key())
         print(f"current model: {args.version}")
         return 0
-    print(f"current model: {rollback(root)}")
+    print(f"current model: {rollback(root, key=model_key())}")
     return 0
 
 

@@ -8,10 +8,9 @@ A registry is a folder of version directories plus a CURRENT file naming the liv
 A version is written under a hidden staging name and renamed into place, and CURRENT is
 replaced with os.replace, so a crash at any moment leaves either the old or the new model
 live, never a half-written one. joblib files can run code when loaded, so a file is loaded
-only after its sha256 matches the manifest written beside it.
+only after it passes every check in classifier/verification.py.
 """
 
-import hashlib
 import json
 import os
 import platform
@@ -29,6 +28,7 @@ import sklearn
 
 from classifier.errors import ModelError, ModelVerificationError
 from classifier.model import TopicModel
+from classifier.verification import SIGNATURE_FILE, check_signature, check_stream, file_sha256, sign
 
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
@@ -56,8 +56,11 @@ def publish(
     manifest: dict[str, Any],
     metrics: dict[str, Any],
     make_current: bool = True,
+    key: str | None = None,
 ) -> Path:
-    """Write a new version under root and (by default) make it current; returns its directory."""
+    """Write a new version under root and (by default) make it current; returns its directory.
+
+    With a key, the version is signed (classifier/verification.py)."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     created = datetime.now(UTC)
@@ -80,6 +83,10 @@ def publish(
             **manifest,
         }
         _write_json(staging / MANIFEST_FILE, full_manifest)
+        if key is not None:
+            manifest_bytes = (staging / MANIFEST_FILE).read_bytes()
+            sign(staging, manifest_bytes, full_manifest["model_file"]["sha256"], key)
+            _fsync(staging / SIGNATURE_FILE)
         _write_json(staging / METRICS_FILE, metrics)
         _fsync(staging)
         target = root / version
@@ -89,14 +96,14 @@ def publish(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     if make_current:
-        set_current(root, version)
+        set_current(root, version, key=key)
     return target
 
 
-def set_current(root: str | Path, version: str) -> None:
+def set_current(root: str | Path, version: str, *, key: str | None = None) -> None:
     """Point CURRENT at an existing, verified version, atomically."""
     root = Path(root)
-    verify(root / version)
+    verify(root / version, key=key)
     pointer = root / f".{CURRENT_FILE}.{secrets.token_hex(4)}"
     pointer.write_text(version + "\n", encoding="utf-8")
     _fsync(pointer)
@@ -117,7 +124,7 @@ def current_version(root: str | Path) -> str | None:
         return None
 
 
-def rollback(root: str | Path) -> str:
+def rollback(root: str | Path, *, key: str | None = None) -> str:
     """Make current the newest once-promoted version older than the current one; returns it."""
     root = Path(root)
     current = current_version(root)
@@ -129,7 +136,7 @@ def rollback(root: str | Path) -> str:
     earlier = [v for v in earlier if (root / v).is_dir()]
     if not earlier:
         raise ModelError(f"{root}: no earlier version to roll back to")
-    set_current(root, earlier[0])
+    set_current(root, earlier[0], key=key)
     return earlier[0]
 
 
@@ -173,15 +180,18 @@ def read_metrics(model_dir: str | Path) -> dict[str, Any]:
     return metrics if isinstance(metrics, dict) else {}
 
 
-def verify(model_dir: str | Path) -> dict[str, Any]:
-    """Check the model file's checksum and the library versions against the manifest."""
+def verify(model_dir: str | Path, *, key: str | None = None) -> dict[str, Any]:
+    """Every check a model must pass before it is unpickled: its signature (with a key), its
+    checksum, its file's integrity, and the library versions it was trained with."""
     model_dir = Path(model_dir)
     manifest = read_manifest(model_dir)
     expected = manifest.get("model_file", {})
-    model_path = model_dir / str(expected.get("name", MODEL_FILE))
+    model_path = model_dir / Path(str(expected.get("name", MODEL_FILE))).name
     if not model_path.is_file():
         raise ModelVerificationError(f"{model_path}: model file missing")
     actual = file_sha256(model_path)
+    if key is not None:
+        check_signature(model_dir, (model_dir / MANIFEST_FILE).read_bytes(), actual, key)
     if actual != expected.get("sha256"):
         raise ModelVerificationError(
             f"{model_path}: sha256 {actual[:12]}… does not match the manifest; the file is "
@@ -200,14 +210,15 @@ def verify(model_dir: str | Path) -> dict[str, Any]:
             f"{model_dir}: trained with Python {trained.get('python')}, "
             f"this is {here['python']}; retrain the model (`make train`)"
         )
+    check_stream(model_path)
     return manifest
 
 
-def load(path: str | Path) -> tuple[TopicModel, dict[str, Any]]:
+def load(path: str | Path, *, key: str | None = None) -> tuple[TopicModel, dict[str, Any]]:
     """Resolve, verify, then load; returns the model and its manifest."""
     model_dir = resolve(path)
-    manifest = verify(model_dir)
-    model = joblib.load(model_dir / manifest["model_file"]["name"])
+    manifest = verify(model_dir, key=key)
+    model = joblib.load(model_dir / Path(manifest["model_file"]["name"]).name)
     if not isinstance(model, TopicModel):
         raise ModelVerificationError(f"{model_dir}: the model file does not hold a TopicModel")
     return model, manifest
@@ -223,15 +234,6 @@ def list_versions(root: str | Path) -> list[dict[str, Any]]:
         if child.is_dir() and not child.name.startswith(".") and (child / MANIFEST_FILE).is_file():
             manifests.append(read_manifest(child))
     return manifests
-
-
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -23,10 +23,11 @@ class Tagger:
     path: Path
 
     @classmethod
-    def load(cls, path: str | Path) -> "Tagger":
-        """Load the model at path (a model directory or a registry's current version)."""
+    def load(cls, path: str | Path, *, key: str | None = None) -> "Tagger":
+        """Load the model at path (a model directory or a registry's current version); with a
+        key, only a model signed with it."""
         model_dir = resolve(path)
-        model, manifest = load(model_dir)
+        model, manifest = load(model_dir, key=key)
         return cls(model, manifest, read_metrics(model_dir), model_dir)
 
     @property

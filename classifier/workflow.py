@@ -91,6 +91,7 @@ def train_and_publish(
     progress: Progress | None = None,
     tolerance: float = 0.01,
     force: bool = False,
+    key: str | None = None,
 ) -> TrainingResult:
     """Fit on the corpus and publish; metrics come from test_corpus or a held-out share.
 
@@ -98,6 +99,7 @@ def train_and_publish(
     scored on the rest, and the published model is refit on everything with the parameters
     the search chose: the metrics estimate it without ever having seen their examples.
 
+    With a key the new version is signed, and the current one is checked against it.
     With a test corpus and a current model, the new model goes live only if its micro-F1 on
     that corpus is no more than `tolerance` below the current model's, measured now on the
     same examples (unless `force`). Without a test corpus there is nothing fair to compare
@@ -133,15 +135,20 @@ def train_and_publish(
         "taxonomy": taxonomy.to_dict() if taxonomy else None,
         "training": {**asdict(report), "options": _options_record(options)},
     }
-    model_dir = publish(model, out, manifest=manifest, metrics=metrics, make_current=False)
-    promoted, decision = _gate(out, metrics, test_corpus, tolerance, force)
+    model_dir = publish(model, out, manifest=manifest, metrics=metrics, make_current=False, key=key)
+    promoted, decision = _gate(out, metrics, test_corpus, tolerance, force, key)
     if promoted:
-        set_current(out, model_dir.name)
+        set_current(out, model_dir.name, key=key)
     return TrainingResult(model_dir, report, metrics, promoted, decision)
 
 
 def _gate(
-    root: str | Path, metrics: dict[str, Any], test: Corpus | None, tolerance: float, force: bool
+    root: str | Path,
+    metrics: dict[str, Any],
+    test: Corpus | None,
+    tolerance: float,
+    force: bool,
+    key: str | None,
 ) -> tuple[bool, str]:
     """Decide whether a new model may replace the current one, and say why."""
     if current_version(root) is None:
@@ -150,7 +157,7 @@ def _gate(
         return True, "promoted by --force without comparing"
     if test is None:
         return True, "no fixed test data to compare on: promoted"
-    current, _ = load(root)
+    current, _ = load(root, key=key)
     baseline = evaluate_model(current, test.examples)[GATE_METRIC]
     new = metrics[GATE_METRIC]
     comparison = f"{GATE_METRIC} {new:.4f} against the current model's {baseline:.4f}"

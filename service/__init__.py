@@ -27,7 +27,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_body_bytes, DEBUG=False)
     errors.init_app(app)
     metrics.init_app(app)
-    holder = ModelHolder(settings.model_dir)
+    holder = ModelHolder(settings.model_dir, key=settings.model_key)
     app.extensions["model_holder"] = holder
     holder.on_load.append(lambda version, previous: metrics.record_model(app, version, previous))
     holder.load()

@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 class ModelHolder:
     """Holds the current Tagger and the reason the last load failed, if it did."""
 
-    def __init__(self, model_dir: str | Path):
+    def __init__(self, model_dir: str | Path, key: str | None = None):
         self.model_dir = Path(model_dir)
+        self.key = key
         self.tagger: Tagger | None = None
         self.error: str | None = None
         self.on_load: list[Callable[[str, str | None], None]] = []  # (new, previous) versions
@@ -34,7 +35,7 @@ class ModelHolder:
             try:
                 target = resolve_model(self.model_dir)
                 wanted = target.name
-                tagger = Tagger.load(target)
+                tagger = Tagger.load(target, key=self.key)
             except (TaggerError, OSError) as error:
                 self._refused = wanted
                 serving = f"; still serving {self.tagger.version}" if self.tagger else ""
