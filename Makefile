@@ -7,20 +7,26 @@ DATA := training_data
 TRAIN_FLAGS ?= --rollup lead --strict --stored-labels
 
 .DEFAULT_GOAL := help
-.PHONY: help install train model tag serve test test-fast mutation lint format check-data bench bench-quick clean
+.PHONY: help install lock train model tag serve test test-fast mutation lint format check-data bench bench-quick clean
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-install: $(BIN)/.installed  ## create .venv and install the project with its test extras
+install: $(BIN)/.installed  ## create .venv: exact versions from requirements.lock, then the project
+
+lock:  ## regenerate requirements.lock (exact versions with hashes) from pyproject.toml's ranges
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet "pip-tools==7.7.*"
+	.venv-lock/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras \
+		--extra test --extra bench --extra archive -o requirements.lock pyproject.toml
 
 train: install  ## train on training_data/ and publish the model as current
 	$(BIN)/topic-tagger train $(DATA)/train --test $(DATA)/test --taxonomy $(DATA)/taxonomy.json --out $(MODELS) $(TRAIN_FLAGS)
@@ -54,11 +60,7 @@ format: install  ## apply ruff's formatting and safe fixes
 check-data: install  ## validate training_data/: labels, formats, coverage, openings, near-duplicates
 	$(BIN)/topic-tagger check-data $(DATA) --table $(DATA)/coverage/table.md
 
-$(BIN)/.bench-installed: $(BIN)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
-	touch $@
-
-bench: model $(BIN)/.bench-installed  ## every benchmark, rivals included (about an hour); figures to BENCHMARKS.md
+bench: model   ## every benchmark, rivals included (about an hour); figures to BENCHMARKS.md
 	bash bench/rivals/setup.sh
 	bench/.rivals/venv/bin/python bench/rivals/run_rivals.py
 	$(BIN)/python bench/quality.py
@@ -69,9 +71,9 @@ bench: model $(BIN)/.bench-installed  ## every benchmark, rivals included (about
 	$(BIN)/python bench/swap.py --model $(MODELS)
 	$(BIN)/python bench/scaling.py
 
-bench-quick: model $(BIN)/.bench-installed  ## a short subset (about two minutes): our speed and BBC quality, no rivals
+bench-quick: model   ## a short subset (about two minutes): our speed and BBC quality, no rivals
 	$(BIN)/python bench/speed.py --quick
 	$(BIN)/python bench/quality.py --quick
 
 clean:  ## remove the virtualenv, trained models and caches
-	rm -rf $(VENV) $(MODELS) .pytest_cache .ruff_cache .mypy_cache *.egg-info
+	rm -rf $(VENV) .venv-lock $(MODELS) .pytest_cache .ruff_cache .mypy_cache *.egg-info
