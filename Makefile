@@ -7,7 +7,7 @@ DATA := training_data
 TRAIN_FLAGS ?= --rollup lead --strict --stored-labels
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock train model tag serve test test-fast mutation lint format check-data bench bench-quick clean
+.PHONY: help install lock train model tag serve test test-fast mutation lint format check-data bench bench-quick clean cluster cluster-stop
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -48,6 +48,10 @@ test: install  ## run the whole test suite (says why anything was skipped)
 test-fast: install  ## the tests that need no full-size model and no server (under 30 s)
 	$(BIN)/python -m pytest -q -rs -m "not slow"
 
+mutation: install  ## mutants of the decision modules against the fast tests (mutmut; slow)
+	$(BIN)/mutmut run
+	$(BIN)/mutmut results
+
 lint: install  ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check classifier service tests bench training_data
 	$(BIN)/ruff format --check classifier service tests bench training_data
@@ -60,20 +64,40 @@ format: install  ## apply ruff's formatting and safe fixes
 check-data: install  ## validate training_data/: labels, formats, coverage, openings, near-duplicates
 	$(BIN)/topic-tagger check-data $(DATA) --table $(DATA)/coverage/table.md
 
-bench: model   ## every benchmark, rivals included (about an hour); figures to BENCHMARKS.md
+bench: model   ## every benchmark, rivals included (about an hour, then a 20-minute soak); figures to BENCHMARKS.md
 	bash bench/rivals/setup.sh
 	bench/.rivals/venv/bin/python bench/rivals/run_rivals.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/compare.py
-	$(BIN)/python bench/bbc_default.py --model $(MODELS)
+	$(BIN)/python bench/real_news.py --model $(MODELS) --curve
+	$(BIN)/python bench/real_pages.py --model $(MODELS)
+	$(BIN)/python bench/levels.py --model $(MODELS)
+	$(BIN)/python bench/batch.py --model $(MODELS)
+	$(BIN)/python bench/workers.py --model $(MODELS)
 	$(BIN)/python bench/rollup.py
 	$(BIN)/python bench/swap.py --model $(MODELS)
 	$(BIN)/python bench/scaling.py
+	$(BIN)/python bench/archive.py
+	$(BIN)/python bench/active_learning.py --model $(MODELS)
+	$(BIN)/python bench/soak.py --model $(MODELS)
 
 bench-quick: model   ## a short subset (about two minutes): our speed and BBC quality, no rivals
 	$(BIN)/python bench/speed.py --quick
 	$(BIN)/python bench/quality.py --quick
+
+CLUSTER_DIR := data/cluster
+SCHEDULER := tcp://127.0.0.1:8786
+
+cluster: install  ## start a Dask scheduler and two workers here, in the background
+	mkdir -p $(CLUSTER_DIR)
+	$(BIN)/dask scheduler --host 127.0.0.1 --port 8786 --no-dashboard >$(CLUSTER_DIR)/scheduler.log 2>&1 & echo $$! >$(CLUSTER_DIR)/scheduler.pid
+	for n in 1 2; do $(BIN)/dask worker $(SCHEDULER) --nworkers 1 --nthreads 1 --no-dashboard >$(CLUSTER_DIR)/worker-$$n.log 2>&1 & echo $$! >$(CLUSTER_DIR)/worker-$$n.pid; done
+	@echo "scheduler at $(SCHEDULER): topic-tagger tag-archive ... --scheduler $(SCHEDULER); make cluster-stop ends it"
+
+cluster-stop:  ## stop the scheduler and workers that make cluster started
+	-kill $$(cat $(CLUSTER_DIR)/*.pid)
+	rm -f $(CLUSTER_DIR)/*.pid
 
 clean:  ## remove the virtualenv, trained models and caches
 	rm -rf $(VENV) .venv-lock $(MODELS) .pytest_cache .ruff_cache .mypy_cache *.egg-info

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from common import PROJECT, dataset, git_revision, machine, read_jsonl, today, write_section
+from timing import call_latencies, p50_p99_ms
 
 from classifier import Tagger
 
@@ -129,15 +130,8 @@ def plain_sklearn(stem: str) -> dict:
 
 def per_document_ms(call, texts: list[str]) -> tuple[float, float]:
     """p50 and p99 of tagging one document per call, as the rivals are timed."""
-    for text in texts[:20]:
-        call(text)
-    times = []
-    for text in texts:
-        started = time.perf_counter()
-        call(text)
-        times.append(time.perf_counter() - started)
-    times.sort()
-    return times[len(times) // 2] * 1e3, times[int(len(times) * 0.99)] * 1e3
+    [times] = call_latencies(call, texts, warmup=20)
+    return p50_p99_ms(times)
 
 
 def timing_texts(stem: str) -> list[str]:

@@ -38,7 +38,10 @@ SEED = 0
 
 def length_bucket(text: str) -> str:
     words = len(text.split())
-    low, high = next((lo, hi) for lo, hi in LENGTHS if lo <= words <= hi)
+    return bucket_name(*next((lo, hi) for lo, hi in LENGTHS if lo <= words <= hi))
+
+
+def bucket_name(low: int, high: int) -> str:
     return f"<= {high}" if low == 0 else (f"> {low - 1}" if high > 10**8 else f"{low}-{high}")
 
 
@@ -65,6 +68,41 @@ def score_set(model: TopicModel, documents: list[dict], mapping: dict[str, list[
     return {"totals": totals, "confusion": confusion}
 
 
+def held_out_by_length(model: TopicModel) -> dict[str, Counter]:
+    """Top-1 per length on our held-out split: the best tag is the main label's top topic."""
+    taxonomy = model.taxonomy
+    test = load_corpus(
+        [PROJECT / "training_data" / "test"], taxonomy=taxonomy, deduplicate=False
+    ).examples
+    topical = [e for e in test if e.labels]
+    results = model.tag_documents([e.text for e in topical], paragraphs=False)
+    totals: dict[str, Counter] = defaultdict(Counter)
+    for example, result in zip(topical, results, strict=True):
+        hit = bool(result.tags) and result.tags[0].label == taxonomy.root(example.labels[0])
+        for key in ("all", f"length:{length_bucket(example.text)}"):
+            totals[key].update(n=1, top1=hit, none=not result.tags)
+    return totals
+
+
+def held_out_table(totals: dict[str, Counter]) -> list[str]:
+    lines = [
+        f"**Our held-out split** (`training_data/test`, topical examples): top-1 main topic "
+        f"**{rate(totals['all'], 'top1')}** ({totals['all']['n']} examples).",
+        "",
+        "| words | examples | top-1 | no tag |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for low, high in LENGTHS:
+        key = f"length:{bucket_name(low, high)}"
+        if key in totals:
+            counts = totals[key]
+            lines.append(
+                f"| {key.replace('length:', '')} | {counts['n']} | {rate(counts, 'top1')} "
+                f"| {rate(counts, 'none')} |"
+            )
+    return [*lines, ""]
+
+
 def load_sets() -> tuple[dict[str, list[dict]], dict[str, dict[str, list[str]]]]:
     mappings = json.loads(dataset("iptc-mappings.json").read_text(encoding="utf-8"))
     documents = {
@@ -84,7 +122,7 @@ def table(name: str, scored: dict) -> list[str]:
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     keys = sorted(k for k in totals if k.startswith("label:"))
-    keys += [f"length:{length_bucket(' '.join(['w'] * hi))}" for _, hi in LENGTHS]
+    keys += [f"length:{bucket_name(low, high)}" for low, high in LENGTHS]
     for key in keys:
         if key in totals:
             counts = totals[key]
@@ -167,6 +205,7 @@ def main() -> None:
     ]
     for name, docs in documents.items():
         lines += table(name, score_set(tagger.model, docs, mappings[name]))
+    lines += held_out_table(held_out_by_length(tagger.model))
     if args.curve:
         with tempfile.TemporaryDirectory():
             points = learning_curve(documents, mappings, tagger.manifest["training"]["params"])

@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from common import PROJECT, dataset, git_revision, machine, read_jsonl, today, write_section
+from timing import call_latencies
 
 from classifier import Example, Tagger
 from classifier.train import TrainingOptions, fit_model
@@ -51,13 +52,7 @@ def latency_curve(lengths: list[int], repeats: int) -> dict[str, list[float]]:
     curves: dict[str, list[float]] = {"default model, paragraphs + roll-up": []}
     for words in lengths:
         article = article_of(words, pool, rng)
-        for _ in range(10):
-            default.tag(article)
-        times = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            default.tag(article)
-            times.append(time.perf_counter() - started)
+        [times] = call_latencies(default.tag, [article] * repeats, warmup=10)
         curves["default model, paragraphs + roll-up"].append(statistics.median(times) * 1e3)
     return curves
 

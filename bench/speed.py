@@ -75,18 +75,18 @@ def in_process(
     rows = []
     for words, text in articles.items():
         systems = {
-            "ours, default model (paragraphs + roll-up)": lambda text=text: ours_default.tag(text),
-            "ours, BBC model, whole document (lean path)": lambda text=text: ours_bbc.tag(
+            "ours, default model (paragraphs + roll-up)": lambda text: ours_default.tag(text),
+            "ours, BBC model, whole document (lean path)": lambda text: ours_bbc.tag(
                 text, paragraphs=False
             ),
-            "ours, BBC model, article with paragraphs": lambda text=text: ours_bbc.tag(text),
-            "ours, BBC model through its full Pipeline": lambda text=text: (
-                ours_bbc.reference_scores([text])
+            "ours, BBC model, article with paragraphs": lambda text: ours_bbc.tag(text),
+            "ours, BBC model through its full Pipeline": lambda text: ours_bbc.reference_scores(
+                [text]
             ),
-            "plain scikit-learn Pipeline.predict (BBC)": lambda text=text: baseline.predict([text]),
+            "plain scikit-learn Pipeline.predict (BBC)": lambda text: baseline.predict([text]),
         }
         for name, call in systems.items():
-            p50, p99 = median_of([latency_ms(call, repeats) for _ in range(runs)])
+            p50, p99 = median_of([latency_ms(call, text, repeats) for _ in range(runs)])
             rows.append(f"| {words} | {name} | {p50:.3f} | {p99:.3f} |")
     return rows
 

@@ -8,17 +8,34 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 
-def latency_ms(call: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """p50 and p99 of one call in milliseconds, after a warm-up of up to 100 calls."""
-    for _ in range(min(100, repeats)):
-        call()
-    times = []
+def call_latencies(
+    call: Callable[[Any], object], items: Sequence[Any], repeats: int = 1, warmup: int = 0
+) -> list[list[float]]:
+    """Seconds of each `call(item)`, sorted, one list per pass over `items`; before the first
+    pass `call` runs untimed on the first `warmup` items."""
+    for item in items[:warmup]:
+        call(item)
+    runs = []
     for _ in range(repeats):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    times.sort()
+        times = []
+        for item in items:
+            started = time.perf_counter()
+            call(item)
+            times.append(time.perf_counter() - started)
+        times.sort()
+        runs.append(times)
+    return runs
+
+
+def p50_p99_ms(times: Sequence[float]) -> tuple[float, float]:
+    """p50 and p99 in milliseconds of sorted seconds, by rank (no interpolation)."""
     return times[len(times) // 2] * 1e3, times[int(len(times) * 0.99)] * 1e3
+
+
+def latency_ms(call: Callable[[Any], object], item: Any, repeats: int) -> tuple[float, float]:
+    """p50 and p99 of `call(item)` in milliseconds, after a warm-up of up to 100 calls."""
+    [times] = call_latencies(call, [item] * repeats, warmup=min(100, repeats))
+    return p50_p99_ms(times)
 
 
 def median_of(runs: Sequence[Sequence[float]]) -> tuple[float, ...]:

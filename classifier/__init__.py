@@ -11,15 +11,18 @@ from classifier.errors import (
     TaggerError,
     TaxonomyError,
 )
+from classifier.explain import Evidence, explain_tags, surface_forms
 from classifier.extract import main_text
 from classifier.labelstore import LabelConflict, LabelStore, LabelStoreError, open_label_store
 from classifier.model import TopicModel
 from classifier.options import TOP_K_MAX, TagOptions, check_depth, check_threshold, check_top_k
-from classifier.registry import current_version
+from classifier.registry import current_version, list_versions, read_metrics, rollback, set_current
 from classifier.registry import resolve as resolve_model
 from classifier.results import ArticleTags, ParagraphTags, Tag
+from classifier.reviewqueue import QueueItem, ReviewQueue, queue_id
 from classifier.tagger import Tagger
 from classifier.taxonomy import Taxonomy, Topic, load_taxonomy
+from classifier.uncertainty import Ranked, margins, rank_by_margin
 
 __all__ = [
     "NO_TOPIC",
@@ -27,6 +30,7 @@ __all__ = [
     "ArticleTags",
     "Corpus",
     "DataError",
+    "Evidence",
     "Example",
     "LabelConflict",
     "LabelStore",
@@ -35,6 +39,9 @@ __all__ = [
     "ModelVerificationError",
     "OptionError",
     "ParagraphTags",
+    "QueueItem",
+    "Ranked",
+    "ReviewQueue",
     "Tag",
     "TagOptions",
     "Tagger",
@@ -48,11 +55,20 @@ __all__ = [
     "check_top_k",
     "cli_main",
     "current_version",
+    "explain_tags",
+    "list_versions",
     "load_corpus",
     "load_taxonomy",
     "main_text",
+    "margins",
     "open_label_store",
+    "queue_id",
+    "rank_by_margin",
+    "read_metrics",
     "resolve_model",
+    "rollback",
+    "set_current",
+    "surface_forms",
 ]
 
 

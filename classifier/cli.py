@@ -11,7 +11,10 @@ from typing import Any, TextIO
 from tqdm import tqdm
 
 from classifier import coverage
+from classifier.cli_archive import add_archive_command, run_tag_archive
+from classifier.cli_queue import add_queue_commands, run_queue
 from classifier.cli_registry import add_registry_commands, model_key, run_labels, run_models
+from classifier.cluster import training_backend
 from classifier.data import Corpus, load_corpus, merge_corrections
 from classifier.datacheck import Floors, check_data_folder, format_report
 from classifier.documents import Document, Refused, read_jsonl_documents
@@ -61,7 +64,8 @@ def build_parser(extra_commands: ExtraCommands | None = None) -> argparse.Argume
     train.add_argument(
         "--params",
         type=_params,
-        help="fixed hyperparameters instead of the search, as JSON with C, ngram_range, min_df",
+        help="fixed hyperparameters instead of the search, as JSON with C, ngram_range, min_df"
+        " (and secondary_weight, 0-1: how much a label after the first counts)",
     )
     train.add_argument("--jobs", type=int, default=2, help="parallel jobs (default: %(default)s)")
     train.add_argument(
@@ -82,6 +86,9 @@ def build_parser(extra_commands: ExtraCommands | None = None) -> argparse.Argume
         help="promote unless micro-F1 on --test drops by more than this",
     )
     train.add_argument("--force", action="store_true", help="promote without comparing")
+    train.add_argument(
+        "--scheduler", help="run the search's folds on this Dask cluster, tcp://HOST:8786"
+    )
 
     evaluate = commands.add_parser("eval", help="score a model on labelled data")
     evaluate.add_argument("data", nargs="+")
@@ -128,6 +135,8 @@ def build_parser(extra_commands: ExtraCommands | None = None) -> argparse.Argume
     )
     check.add_argument("--table", help="write the coverage table here (Markdown)")
     add_registry_commands(commands)
+    add_archive_command(commands)
+    add_queue_commands(commands)
     for add_command, _ in (extra_commands or {}).values():
         add_command(commands)
     return parser
@@ -143,6 +152,8 @@ def main(argv: Sequence[str] | None = None, extra_commands: ExtraCommands | None
         "check-data": run_check_data,
         "labels": run_labels,
         "models": run_models,
+        "tag-archive": run_tag_archive,
+        "queue": run_queue,
         **{name: handler for name, (_, handler) in (extra_commands or {}).items()},
     }
     try:
@@ -177,18 +188,19 @@ def run_train(args: argparse.Namespace) -> int:
         rollup=args.rollup,
         fixed_params=args.params,
     )
-    result = train_and_publish(
-        corpus,
-        args.out,
-        test_corpus=test,
-        taxonomy=taxonomy,
-        options=options,
-        holdout=args.holdout,
-        progress=_stderr,
-        tolerance=args.tolerance,
-        force=args.force,
-        key=model_key(),
-    )
+    with training_backend(args.scheduler):  # the same choice as a local run, made on a cluster
+        result = train_and_publish(
+            corpus,
+            args.out,
+            test_corpus=test,
+            taxonomy=taxonomy,
+            options=options,
+            holdout=args.holdout,
+            progress=_stderr,
+            tolerance=args.tolerance,
+            force=args.force,
+            key=model_key(),
+        )
     metrics = result.metrics
     summary = ", ".join(
         f"{key} {metrics[key]:.4f}"
@@ -304,13 +316,16 @@ def run_check_data(args: argparse.Namespace) -> int:
 
 
 def _params(raw: str) -> dict[str, Any]:
-    """Parse --params: a JSON object with C, ngram_range and min_df."""
+    """Parse --params: a JSON object with C, ngram_range, min_df and maybe secondary_weight."""
     try:
         params = json.loads(raw)
     except json.JSONDecodeError as error:
         raise argparse.ArgumentTypeError(f"not JSON: {error}") from None
     if not isinstance(params, dict) or not {"C", "ngram_range", "min_df"} <= set(params):
         raise argparse.ArgumentTypeError("give a JSON object with C, ngram_range and min_df")
+    weight = params.get("secondary_weight", 1.0)
+    if not isinstance(weight, int | float) or not 0 < weight <= 1:
+        raise argparse.ArgumentTypeError("secondary_weight must be a number above 0, at most 1")
     params["ngram_range"] = tuple(params["ngram_range"])
     return params
 

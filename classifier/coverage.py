@@ -14,6 +14,28 @@ from classifier.data import Example
 from classifier.taxonomy import Taxonomy
 
 AXES = ("region", "era", "format")
+# The values each axis may take (training_data/coverage/README.md); formats are FORMAT_WORDS'.
+REGIONS = (
+    "us",
+    "uk-ireland",
+    "india-south-asia",
+    "asia-pacific",
+    "europe",
+    "middle-east-africa",
+    "latin-america",
+    "global-online",
+)
+ERAS = ("1990s", "2000s", "2010s", "2020s")
+# Words allowed in each format: a "brief" of 300 words would teach the wrong shape.
+FORMAT_WORDS = {
+    "headline": (3, 25),
+    "brief": (10, 75),
+    "paragraph": (30, 160),
+    "article": (75, 700),
+    "listing": (12, 300),
+    "boilerplate": (1, 80),
+}
+ALLOWED = {"region": REGIONS, "era": ERAS, "format": tuple(FORMAT_WORDS)}
 UNKNOWN = "(unset)"
 _OPENING_WORDS = 3
 _WORD = re.compile(r"[\w'\u2019-]+")
@@ -66,6 +88,10 @@ def problems(
 ) -> list[str]:
     """What the data misses against the plan's floors and ceilings."""
     found = []
+    for axis, allowed in ALLOWED.items():
+        for value, n in sorted(report.per_axis[axis].items()):
+            if value not in (*allowed, UNKNOWN):
+                found.append(f"{axis} {value!r} on {n} examples is not one of {', '.join(allowed)}")
     if taxonomy.is_hierarchical:
         for label in taxonomy.at_level(2):
             n = report.per_topic.get(label, Counter())["all"]

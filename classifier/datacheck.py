@@ -6,6 +6,7 @@ whose length does not fit their format, and data that misses the coverage plan's
 """
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,21 +14,13 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifier import coverage
+from classifier.coverage import FORMAT_WORDS
 from classifier.data import NO_TOPIC, Example, duplicate_key, load_corpus
 from classifier.taxonomy import load_taxonomy
 from classifier.text import normalise, split_paragraphs, tokenize, word_count
 
 NEAR_DUPLICATE_COSINE = 0.9
 TOPICAL_PARAGRAPH_WORDS = (8, 160)
-# Words allowed in each format of the coverage plan (training_data/coverage/README.md).
-FORMAT_WORDS = {
-    "headline": (3, 20),
-    "brief": (10, 50),
-    "paragraph": (30, 160),
-    "article": (120, 700),
-    "listing": (12, 300),
-    "boilerplate": (1, 80),
-}
 
 
 @dataclass(frozen=True)
@@ -136,8 +129,22 @@ def _lengths(examples: list[Example]) -> list[str]:
 
 def near_duplicates(examples: list[Example], threshold: float = NEAR_DUPLICATE_COSINE) -> list[str]:
     """Pairs of examples whose TF-IDF cosine similarity exceeds the threshold."""
-    if len(examples) < 2:
-        return []
+    texts = [e.text for e in examples]
+    return [
+        f"{examples[first].source} and {examples[second].source} are near-duplicates "
+        f"(cosine {cosine:.2f})"
+        for first, second, cosine in similar_pairs(texts, len(texts), threshold)
+        if first < second
+    ]
+
+
+def similar_pairs(
+    texts: list[str], rows: int, threshold: float = NEAR_DUPLICATE_COSINE
+) -> Iterator[tuple[int, int, float]]:
+    """(i, j, cosine) for each of the first `rows` texts and every other text it is too close
+    to; TF-IDF over all the texts, compared a block of rows at a time to bound memory."""
+    if len(texts) < 2:
+        return
     vectorizer = TfidfVectorizer(
         preprocessor=normalise,
         tokenizer=tokenize,
@@ -145,20 +152,14 @@ def near_duplicates(examples: list[Example], threshold: float = NEAR_DUPLICATE_C
         lowercase=False,
         sublinear_tf=True,
     )
-    matrix = vectorizer.fit_transform([e.text for e in examples]).astype(np.float32)
-    problems = []
-    block = 1000  # bounded memory: one block of rows against all rows at a time
-    for start in range(0, len(examples), block):
-        similarity = (matrix[start : start + block] @ matrix.T).toarray()
-        rows, columns = np.nonzero(similarity > threshold)
-        for row, column in zip(rows, columns, strict=True):
-            first, second = start + row, column
-            if first < second:
-                problems.append(
-                    f"{examples[first].source} and {examples[second].source} are near-duplicates "
-                    f"(cosine {similarity[row, column]:.2f})"
-                )
-    return problems
+    matrix = vectorizer.fit_transform(texts).astype(np.float32)
+    block = 1000
+    for start in range(0, rows, block):
+        similarity = (matrix[start : min(start + block, rows)] @ matrix.T).toarray()
+        found_rows, columns = np.nonzero(similarity > threshold)
+        for row, column in zip(found_rows, columns, strict=True):
+            if start + row != column:
+                yield start + int(row), int(column), float(similarity[row, column])
 
 
 def format_report(report: DataCheckReport) -> list[str]:

@@ -72,17 +72,23 @@ def read_jsonl_documents(path: str | Path) -> Iterator[Document | Refused]:
         raise DataError(f"{path}: cannot read ({error.strerror})") from error
     with handle:
         for number, raw in enumerate(handle, 1):
-            source = f"{path}:{number}"
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                yield Refused(source, f"not UTF-8 (byte {error.start})")
-                continue
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield Refused(source, f"malformed JSON ({error.msg})")
-                continue
-            yield document_from_record(record, source)
+            item = document_from_line(raw, f"{path}:{number}")
+            if item is not None:
+                yield item
+
+
+def document_from_line(raw: bytes, source: str) -> Document | Refused | None:
+    """One line of a JSON Lines file as a document, a refusal, or None for a blank line.
+
+    The one reading of a line, so `tag FILE.jsonl` and `tag-archive` refuse the same lines."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Refused(source, f"not UTF-8 (byte {error.start})")
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return Refused(source, f"malformed JSON ({error.msg})")
+    return document_from_record(record, source)

@@ -69,3 +69,19 @@ def _top1_accuracy(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[s
     """Share of texts whose best tag is one of their labels (or that rightly get no tag)."""
     hits = [(p[0] in g) if p else not g for g, p in zip(gold, predicted, strict=True)]
     return float(np.mean(hits)) if hits else 0.0
+
+
+NO_TAG = "(no tag)"
+
+
+def main_confusion(
+    gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]
+) -> dict[str, dict[str, int]]:
+    """Counts of (main gold label, best predicted tag), "(no tag)" standing for an empty side:
+    the confusion matrix of the main topic, as {gold: {predicted: count}}."""
+    matrix: dict[str, dict[str, int]] = {}
+    for wanted, got in zip(gold, predicted, strict=True):
+        row = matrix.setdefault(wanted[0] if wanted else NO_TAG, {})
+        best = got[0] if got else NO_TAG
+        row[best] = row.get(best, 0) + 1
+    return matrix

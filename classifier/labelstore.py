@@ -11,7 +11,8 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -159,6 +160,22 @@ class LabelStore:
 
     def count(self) -> int:
         return int(self._read("SELECT COUNT(*) FROM labels")[0][0])
+
+    def count_since(self, moment: str) -> int:
+        """Labels stored after an ISO 8601 UTC time (a model's creation): what the next
+        training run will add. Both times are ISO strings in UTC, so text order is time order."""
+        statement = "SELECT COUNT(*) FROM labels WHERE created_at > ?"
+        return int(self._read(statement, (moment,))[0][0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[Callable[..., Any]]:
+        """This thread's connection in one transaction, as a function that runs a statement
+        written with ? placeholders: for tables kept beside the labels (the review queue)."""
+        connection = self._connection()
+        with _transaction(connection):
+            yield lambda statement, parameters=(): connection.execute(
+                self._sql(statement), parameters
+            )
 
     def _read(self, statement: str, parameters: tuple[Any, ...] = ()) -> list[Any]:
         """Rows of one query in a transaction of its own, ended at once.

@@ -14,6 +14,8 @@ from classifier.stopwords import STOP_WORDS
 Language = Literal["en", "other"]
 MIN_WORDS = 10  # below this a text may be a headline with no function words at all
 MIN_FOREIGN_SHARE = 0.12  # such words make up a third of running text; names lists hold a few
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # The commonest function words of languages often met in news feeds, written for this check.
 # Words that are also English ("a", "in", "die", "son", "me") are left out.
@@ -28,8 +30,7 @@ FOREIGN = {
     "foi são está pelo pela",
     "id": "yang dan di ke dari ini itu untuk dengan tidak ada akan dalam pada juga oleh "
     "sebagai adalah karena atau bisa mereka telah",
-    "it": "il lo gli della delle dei di che è per con non una sono nel nella alla anche "
-    "come più ma ha",
+    "it": "il lo gli della delle dei di che è con non una sono nel nella alla anche più ma ha",
     "nl": "de het een en van dat niet met voor zijn op ook aan bij wordt door maar naar hebben",
 }
 _FOREIGN = {code: frozenset(words.split()) - STOP_WORDS for code, words in FOREIGN.items()}
@@ -37,15 +38,19 @@ _FOREIGN = {code: frozenset(words.split()) - STOP_WORDS for code, words in FOREI
 
 def detect(text: str) -> Language:
     """'en' for English, 'other' for text in another language or a non-Latin script."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return "en"
-    latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
-    if latin < 0.5 * len(letters):
-        return "other"
-    words = [w.lower() for w in _WORD.findall(text)]
+    if not text.isascii():  # plain ASCII is Latin script: the letter count is not needed
+        letters = len(_LETTER.findall(text))
+        if not letters:
+            return "en"
+        if len(_LATIN_LETTER.findall(text)) < 0.5 * letters:
+            return "other"
+    found = _WORD.findall(text)
+    words = [w.lower() for w in found]
     english = sum(w in STOP_WORDS for w in words)
-    foreign = max(sum(w in vocabulary for w in words) for vocabulary in _FOREIGN.values())
+    # Only lower-case words count as foreign: capitalised ones are mostly names ("Los Angeles",
+    # "De Beers", "Le Mans"), which an English results table or rate list repeats.
+    lower = [w for w in found if w.islower()]
+    foreign = max(sum(w in vocabulary for w in lower) for vocabulary in _FOREIGN.values())
     if len(words) < MIN_WORDS:
         return "other" if foreign >= 2 and foreign > 2 * english else "en"
     return "other" if foreign > english and foreign >= MIN_FOREIGN_SHARE * len(words) else "en"

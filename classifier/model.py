@@ -65,11 +65,15 @@ class TopicModel:
         self.topic_ids = [self._topic_id(label) for label in self.labels]
         sub_labels = self.subtopics.labels if self.subtopics else []
         self.subtopic_ids = [self._topic_id(label) for label in sub_labels]
+        # Row-compressed, as features @ weights wants it: models saved with column-compressed
+        # weights would otherwise be converted on every call (20 ms for the default model).
+        self._subtopic_weights = self.subtopics.weights.tocsr() if self.subtopics else None
         self.segmenter = Segmenter(self.sentence_parameters)
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for derived in ("_scorer", "topic_ids", "subtopic_ids", "segmenter"):  # rebuilt on load
+        derived_on_load = ("_scorer", "topic_ids", "subtopic_ids", "_subtopic_weights", "segmenter")
+        for derived in derived_on_load:
             del state[derived]
         return state
 
@@ -119,7 +123,7 @@ class TopicModel:
     def _subtopic_scores(self, features: Any) -> np.ndarray:
         assert self.subtopics is not None
         parts = self.subtopics
-        decision = np.asarray((features @ parts.weights).todense()) + parts.intercept
+        decision = (features @ self._subtopic_weights).toarray() + parts.intercept
         return calibrate(decision, parts.calibration)
 
     def tags(self, scores: np.ndarray, options: TagOptions) -> list[list[Tag]]:

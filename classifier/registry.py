@@ -68,7 +68,7 @@ def publish(
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{version}-", dir=root))
     try:
         joblib.dump(model, staging / MODEL_FILE, compress=3)
-        _fsync(staging / MODEL_FILE)
+        sync_to_disk(staging / MODEL_FILE)
         full_manifest = {
             "format_version": FORMAT_VERSION,
             "version": version,
@@ -86,12 +86,12 @@ def publish(
         if key is not None:
             manifest_bytes = (staging / MANIFEST_FILE).read_bytes()
             sign(staging, manifest_bytes, full_manifest["model_file"]["sha256"], key)
-            _fsync(staging / SIGNATURE_FILE)
+            sync_to_disk(staging / SIGNATURE_FILE)
         _write_json(staging / METRICS_FILE, metrics)
-        _fsync(staging)
+        sync_to_disk(staging)
         target = root / version
         staging.rename(target)
-        _fsync(root)
+        sync_to_disk(root)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -106,9 +106,9 @@ def set_current(root: str | Path, version: str, *, key: str | None = None) -> No
     verify(root / version, key=key)
     pointer = root / f".{CURRENT_FILE}.{secrets.token_hex(4)}"
     pointer.write_text(version + "\n", encoding="utf-8")
-    _fsync(pointer)
+    sync_to_disk(pointer)
     os.replace(pointer, root / CURRENT_FILE)
-    _fsync(root)
+    sync_to_disk(root)
     with (root / HISTORY_FILE).open("a", encoding="utf-8") as history:
         entry = {"version": version, "at": datetime.now(UTC).isoformat(timespec="seconds")}
         history.write(json.dumps(entry) + "\n")
@@ -238,10 +238,10 @@ def list_versions(root: str | Path) -> list[dict[str, Any]]:
 
 def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    _fsync(path)
+    sync_to_disk(path)
 
 
-def _fsync(path: Path) -> None:
+def sync_to_disk(path: Path) -> None:
     """Flush a file or directory to disk so a rename after it cannot expose missing data."""
     descriptor = os.open(path, os.O_RDONLY)
     try:

@@ -9,7 +9,7 @@ floating-point summation order; tests hold the two paths together.
 """
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise, repeat
 
 import numpy as np
@@ -40,7 +40,9 @@ class LinearScorer:
         self.weights = np.ascontiguousarray(weights, dtype=np.float64)
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self._terms: np.ndarray | None = None  # index -> term, built on the first explanation
-        self._words = WordCodes(self._column_of)  # word -> unigram column, _UNKNOWN or _STOP
+        # word -> unigram column, _UNKNOWN or _STOP; a lookup that does not hold the scorer, so a
+        # replaced model is freed at once rather than by the next full garbage collection
+        self._words = WordCodes(_column_lookup(self.vocabulary))
         self._bigrams = self._bigram_table()
 
     def _bigram_table(self) -> tuple[HashIndex, np.ndarray] | None:
@@ -112,10 +114,6 @@ class LinearScorer:
         )
         return keys // width, keys % width, counts.astype(np.float64)
 
-    def _column_of(self, word: str) -> int:
-        stem = stem_of(word)
-        return self.vocabulary.get(stem, _UNKNOWN) if stem else _STOP
-
     def _counted_by_grams(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The general path for any n-gram range: n-gram strings counted per text."""
         keys: list[str] = []
@@ -159,3 +157,11 @@ class LinearScorer:
         weights = values * self.weights[indices, column]
         order = np.argsort(-weights)[:top_n]
         return [(str(self._terms[indices[i]]), float(weights[i])) for i in order if weights[i] > 0]
+
+
+def _column_lookup(vocabulary: dict[str, int]) -> Callable[[str], int]:
+    def column_of(word: str) -> int:
+        stem = stem_of(word)
+        return vocabulary.get(stem, _UNKNOWN) if stem else _STOP
+
+    return column_of

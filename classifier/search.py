@@ -16,10 +16,10 @@ from joblib import Parallel, delayed
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import KFold, StratifiedKFold
-from sklearn.multiclass import OneVsRestClassifier
 from sklearn.svm import LinearSVC
 
 from classifier.evaluate import micro_f1
+from classifier.linear import WeightedOneVsRest
 from classifier.selection import decide
 from classifier.thresholds import (
     calibrate,
@@ -40,11 +40,16 @@ class SearchSpace:
     c_values: tuple[float, ...] = (1.0, 2.0, 0.5, 4.0)
     ngram_ranges: tuple[tuple[int, int], ...] = ((1, 2), (1, 1))
     min_dfs: tuple[int, ...] = (2, 1)
+    # How much a secondary label counts beside a main one (multi-label data only). On our
+    # data 0.5 raised main-topic top-1 on a validation split of train (0.754 -> 0.759) with
+    # micro-F1 up too; data whose label order means nothing (Reuters) may prefer 1.
+    secondary_weights: tuple[float, ...] = (0.5, 1.0)
 
     def candidates(self) -> list[dict[str, Any]]:
+        grid = product(self.ngram_ranges, self.min_dfs, self.c_values, self.secondary_weights)
         return [
-            {"ngram_range": ngrams, "min_df": min_df, "C": c}
-            for ngrams, min_df, c in product(self.ngram_ranges, self.min_dfs, self.c_values)
+            {"ngram_range": ngrams, "min_df": min_df, "C": c, "secondary_weight": weight}
+            for ngrams, min_df, c, weight in grid
         ]
 
 
@@ -76,9 +81,15 @@ def make_vectorizer(
 def make_classifier(
     params: dict[str, Any], multilabel: bool, random_state: int, n_jobs: int
 ) -> Any:
-    """A linear SVM; one-vs-rest over tags for multi-label data."""
-    svm = LinearSVC(C=params["C"], max_iter=5000, random_state=random_state)
-    return OneVsRestClassifier(svm, n_jobs=n_jobs) if multilabel else svm
+    """A linear SVM; one per tag for multi-label data (secondary labels weighted as asked)."""
+    if not multilabel:
+        return LinearSVC(C=params["C"], max_iter=5000, random_state=random_state)
+    return WeightedOneVsRest(
+        C=params["C"],
+        secondary_weight=params.get("secondary_weight", 1.0),
+        random_state=random_state,
+        n_jobs=n_jobs,
+    )
 
 
 def pass_through(document: Any) -> Any:
@@ -103,8 +114,9 @@ class CrossValidatedSearch:
         multilabel: bool,
         plan: FoldPlan,
         say: Progress,
+        main: np.ndarray | None = None,
     ):
-        self.tokens, self.y_matrix, self.target = tokens, y_matrix, target
+        self.tokens, self.y_matrix, self.target, self.main = tokens, y_matrix, target, main
         self.multilabel, self.plan, self.say = multilabel, plan, say
         self.tried: list[dict[str, Any]] = []
         self._features: dict[tuple[Any, ...], tuple[TfidfVectorizer, Any]] = {}
@@ -141,8 +153,9 @@ class CrossValidatedSearch:
 
     def _out_of_fold_decision(self, params: dict[str, Any]) -> np.ndarray:
         _, features = self.features(params)
+        n_labels = self.y_matrix.shape[1]
         return out_of_fold_decision(
-            features, self.target, self.y_matrix.shape[1], params, self.multilabel, self.plan
+            features, self.target, n_labels, params, self.multilabel, self.plan, self.main
         )
 
 
@@ -153,12 +166,16 @@ def out_of_fold_decision(
     params: dict[str, Any],
     multilabel: bool,
     plan: FoldPlan,
+    main: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Decision values of every example from a model that never saw it (k-fold)."""
+    """Decision values of every example from a model that never saw it (k-fold).
+
+    `main` marks each example's main topic (multi-label data), for weighting secondary labels.
+    """
     seed = plan.random_state
     folds = _folds(target, multilabel, plan)
     jobs = (
-        delayed(_fit_fold)(features, target, train, test, params, multilabel, n_labels, seed)
+        delayed(_fit_fold)(features, target, train, test, params, multilabel, n_labels, seed, main)
         for train, test in folds
     )
     decision = np.zeros((features.shape[0], n_labels))
@@ -192,10 +209,12 @@ def _fit_fold(
     multilabel: bool,
     n_labels: int,
     random_state: int,
+    main: np.ndarray | None,
 ) -> np.ndarray:
     classifier = make_classifier(params, multilabel, random_state, n_jobs=1)
+    extra = {"main": main[train]} if multilabel and main is not None else {}
     with quiet_fit_warnings():
-        classifier.fit(features[train], target[train])
+        classifier.fit(features[train], target[train], **extra)
     raw = classifier.decision_function(features[test])
     if multilabel:
         return raw

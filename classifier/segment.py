@@ -16,10 +16,11 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTr
 
 from classifier.chrome import (
     CALLS_TO_ACTION,
+    TICKER_NUMBER_SHARE,
     chrome_units,
+    figure_flags,
     function_share,
     headlinese,
-    is_figure,
     is_ticker,
     title_case,
 )
@@ -54,15 +55,15 @@ class Unit(NamedTuple):
 
 
 def train_sentence_splitter(texts: Sequence[str], limit_words: int = 400_000) -> PunktParameters:
-    """Punkt's abbreviations and collocations learned from our own prose (no download)."""
+    """Punkt's abbreviations and collocations learned from our own prose (no download).
+
+    Past `limit_words` an even spread of the texts is taken, so every kind of text is in it
+    and training time stays bounded however large the data grows.
+    """
+    words = sum(text.count(" ") + 1 for text in texts)
+    stride = max(1, -(-words // limit_words))  # ceiling division
     trainer = PunktTrainer()
-    taken, words = [], 0
-    for text in texts:
-        taken.append(text)
-        words += text.count(" ") + 1
-        if words >= limit_words:
-            break
-    trainer.train("\n\n".join(taken), finalize=False)
+    trainer.train("\n\n".join(texts[::stride]), finalize=False)
     trainer.finalize_training()
     return trainer.get_params()
 
@@ -98,12 +99,7 @@ class Segmenter:
         if words <= LONG_WORDS and not any(chrome):
             return self._front_trimmed(line, offset)
         if not any(chrome) and not self._has_unpunctuated_run(line):
-            # a long paragraph of prose: cut into paragraph-sized units, nothing else
-            head = self._front_trimmed(line, offset)
-            rest = head[-1]
-            spans = self._sentences.span_tokenize(line[rest.start - offset :])
-            base = rest.start - offset
-            return head[:-1] + self._grouped(line, [(base + a, base + b) for a, b in spans], offset)
+            return self._front_trimmed(line, offset)  # a long paragraph of prose: one unit
         pieces: list[Unit] = []
         for k, j in _runs(chrome):
             start, end = tokens[k][0], tokens[j - 1][1]
@@ -149,6 +145,11 @@ class Segmenter:
     def _has_unpunctuated_run(self, line: str) -> bool:
         """Whether some long stretch of the line never ends a sentence: headlines or links
         fused together, as prose never is."""
+        last_word = line.rsplit(None, 1)[-1] if line.strip() else ""
+        if _SENTENCE_END.search(last_word):
+            # Only the last sentence can lack an ending (the others end where punctuation
+            # ended them), and it has one: no need to find the sentences, which costs most.
+            return False
         for s, e in self._sentences.span_tokenize(line):
             words = line[s:e].split()
             if len(words) >= UNPUNCTUATED_RUN and not _SENTENCE_END.search(words[-1]):
@@ -239,12 +240,19 @@ def _furniture_tokens(line: str, tokens: list[tuple[int, int]]) -> list[bool]:
             if _SENTENCE_END.search(words[k]):
                 break
             k += 1
+    figures = [*figure_flags(words), False]
+    # A window can only be a ticker when figures make up its share of it: count them as the
+    # window slides, and look closer only there (prose seldom gets that far).
+    in_window = sum(figures[:TICKER_TOKENS])
     for k in range(len(words) - TICKER_TOKENS + 1):
+        if k:
+            in_window += figures[k + TICKER_TOKENS - 1] - figures[k - 1]
+        if in_window < TICKER_NUMBER_SHARE * TICKER_TOKENS:
+            continue
         if is_ticker(" ".join(words[k : k + TICKER_TOKENS])):
             # the figures, and the names that stand right before one ("Sensex 81,234")
             for i in range(k, k + TICKER_TOKENS):
-                nxt = words[i + 1] if i + 1 < len(words) else ""
-                chrome[i] = chrome[i] or is_figure(words[i]) or is_figure(nxt)
+                chrome[i] = chrome[i] or figures[i] or figures[i + 1]
     return chrome
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from joblib import Parallel, delayed, parallel_config
-from scipy.sparse import csc_matrix, hstack
+from scipy.sparse import csc_matrix, csr_matrix, hstack
 
 from classifier.data import Example
 from classifier.linear import linear_parts
@@ -36,7 +36,7 @@ class SubtopicModel:
 
     labels: list[str]  # level-2 labels, grouped by parent
     parents: np.ndarray  # per level-2 label: its parent's column among the level-1 labels
-    weights: csc_matrix  # features x level-2 labels
+    weights: csr_matrix  # features x level-2 labels (rows: what a text's features pick)
     intercept: np.ndarray
     calibration: np.ndarray  # (slope, intercept) per level-2 label
     thresholds: np.ndarray
@@ -84,7 +84,7 @@ def fit_subtopics(
     return SubtopicModel(
         labels=labels,
         parents=np.array(parents),
-        weights=hstack([part["weights"] for part in fitted]).tocsc(),
+        weights=hstack([part["weights"] for part in fitted]).tocsr(),
         intercept=np.concatenate([part["intercept"] for part in fitted]),
         calibration=np.vstack([part["calibration"] for part in fitted]),
         thresholds=np.concatenate([part["thresholds"] for part in fitted]),

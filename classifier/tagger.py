@@ -92,5 +92,8 @@ class Tagger:
             "rollup": model.rollup,
             "depths": list(model.depths),
             "tags": topics,
-            "metrics": {k: v for k, v in self.metrics.items() if k != "per_label"},
+            # the per-tag and confusion tables are for the models page, not every client
+            "metrics": {
+                k: v for k, v in self.metrics.items() if k not in ("per_label", "confusion_main")
+            },
         }

@@ -83,7 +83,8 @@ def fit_model(
     say(f"tokenising {len(examples)} examples")
     tokens = [tokenize(normalise(example.text)) for example in examples]
     plan = FoldPlan(options.folds, options.n_jobs, options.random_state)
-    search = CrossValidatedSearch(tokens, y_matrix, target, multilabel, plan, say)
+    main = main_topics(label_sets, classes) if multilabel else None
+    search = CrossValidatedSearch(tokens, y_matrix, target, multilabel, plan, say, main)
     candidates = [options.fixed_params] if options.fixed_params else options.space.candidates()
     best = search.run(candidates, started, options.budget_seconds)
     score, params, (calibration, _, thresholds, abstain) = best
@@ -91,7 +92,10 @@ def fit_model(
     vectorizer, features = search.features(params)
     linear = make_classifier(params, multilabel, options.random_state, options.n_jobs)
     with quiet_fit_warnings(), parallel_config(backend="threading"):  # liblinear frees the GIL
-        linear.fit(features, y_matrix if multilabel else np.array(classes)[target])
+        if multilabel:
+            linear.fit(features, y_matrix, main=main)
+        else:
+            linear.fit(features, np.array(classes)[target])
     sentences = None
     if options.rollup != WHOLE:  # pages are cut into units: learn where sentences end
         say("learning sentence boundaries from the training text")
@@ -130,6 +134,16 @@ def fit_model(
         unlearned_subtopics=dict(subtopics.unlearned) if subtopics else {},
     )
     return model, report
+
+
+def main_topics(label_sets: Sequence[Sequence[str]], classes: list[str]) -> np.ndarray:
+    """One row per example with a 1 under its main (first) topic; no topic, no 1."""
+    column = {label: index for index, label in enumerate(classes)}
+    main = np.zeros((len(label_sets), len(classes)), dtype=np.int8)
+    for row, labels in enumerate(label_sets):
+        if labels:
+            main[row, column[labels[0]]] = 1
+    return main
 
 
 def top_level(labels: Sequence[str], taxonomy: Taxonomy | None) -> tuple[str, ...]:

@@ -59,6 +59,9 @@ def check_signature(model_dir: Path, manifest: bytes, model_sha256: str, key: st
         )
 
 
+_AFTER_THE_END = "bytes after the end of the model data"
+
+
 def check_stream(path: Path) -> None:
     """The file must be exactly one complete zlib stream (joblib's compressed format)."""
     inflater = zlib.decompressobj()
@@ -68,13 +71,15 @@ def check_stream(path: Path) -> None:
             data = chunk
             while data:
                 if inflater.eof:
-                    raise ModelVerificationError(f"{path}: bytes after the end of the model data")
+                    raise ModelVerificationError(f"{path}: {_AFTER_THE_END}")
                 try:
                     inflated += len(inflater.decompress(data, _CHUNK))
                 except zlib.error as error:
                     raise ModelVerificationError(f"{path}: not a model file ({error})") from error
                 if inflated > MAX_UNCOMPRESSED:
                     raise ModelVerificationError(f"{path}: inflates past {MAX_UNCOMPRESSED} bytes")
+                if inflater.unused_data:  # the stream ended inside this chunk
+                    raise ModelVerificationError(f"{path}: {_AFTER_THE_END}")
                 data = inflater.unconsumed_tail
-    if not inflater.eof or inflater.unused_data:
-        raise ModelVerificationError(f"{path}: the model data is cut short or has bytes added")
+    if not inflater.eof:
+        raise ModelVerificationError(f"{path}: the model data is cut short")

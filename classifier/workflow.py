@@ -1,5 +1,6 @@
 """Train, evaluate on held-out data, publish: what `topic-tagger train` and `make train` run."""
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -8,11 +9,12 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from classifier.data import Corpus, Example
-from classifier.evaluate import score_predictions
+from classifier.data import NO_TOPIC, Corpus, Example
+from classifier.evaluate import main_confusion, score_predictions
 from classifier.model import TopicModel
 from classifier.options import TagOptions
 from classifier.registry import current_version, load, publish, set_current
+from classifier.results import ArticleTags
 from classifier.rollup import WHOLE
 from classifier.taxonomy import Taxonomy
 from classifier.train import (
@@ -55,21 +57,45 @@ def evaluate_model(model: TopicModel, examples: Sequence[Example]) -> dict[str, 
     gold = [top_level(e.labels, model.taxonomy) for e in examples]
     metrics = score_predictions(gold, predicted, model.labels)
     metrics["served_as"] = served_configuration(model)
-    if depth == 2 and model.subtopics is not None and model.taxonomy is not None:
-        taxonomy = model.taxonomy
-        subs = [[s.label for t in r.tags for s in t.subtopics or ()] for r in results]
-        deep = [i for i, e in enumerate(examples) if any(taxonomy.level(x) == 2 for x in e.labels)]
-        metrics["level2"] = score_predictions(
+    metrics["confusion_main"] = main_confusion(gold, predicted)
+    if depth == 2:
+        metrics.update(_subtopic_metrics(model, examples, results, predicted))
+    return metrics
+
+
+def _subtopic_metrics(
+    model: TopicModel,
+    examples: Sequence[Example],
+    results: Sequence[ArticleTags],
+    predicted: list[list[str]],
+) -> dict[str, Any]:
+    """Level-2 figures (on the examples labelled at level 2) and hierarchical ones."""
+    taxonomy, parts = model.taxonomy, model.subtopics
+    if taxonomy is None or parts is None:
+        return {}
+    subs = [[s.label for t in r.tags for s in t.subtopics or ()] for r in results]
+    deep = [i for i, e in enumerate(examples) if any(taxonomy.level(x) == 2 for x in e.labels)]
+    if not deep:
+        return {}
+    return {
+        "level2": score_predictions(
             [[x for x in examples[i].labels if taxonomy.level(x) == 2] for i in deep],
             [subs[i] for i in deep],
-            model.subtopics.labels,
-        )
-        metrics["hierarchical"] = score_predictions(
+            parts.labels,
+        ),
+        "hierarchical": score_predictions(
             [taxonomy.with_ancestors(e.labels) for e in examples],
             [p + s for p, s in zip(predicted, subs, strict=True)],
-            [*model.labels, *model.subtopics.labels],
-        )
-    return metrics
+            [*model.labels, *parts.labels],
+        ),
+    }
+
+
+def topic_counts(examples: Sequence[Example], taxonomy: Taxonomy | None) -> dict[str, int]:
+    """Training examples per top-level topic ("none": no topic), for the manifest's record of
+    what a model learned from."""
+    counts = Counter(x for e in examples for x in top_level(e.labels, taxonomy) or [NO_TOPIC])
+    return dict(sorted(counts.items()))
 
 
 def served_configuration(model: TopicModel) -> str:
@@ -131,6 +157,7 @@ def train_and_publish(
             "sha256": corpus.sha256,
             "size_bytes": corpus.size_bytes,
             "examples": len(corpus.examples),
+            "per_topic": topic_counts(corpus.examples, taxonomy),
         },
         "taxonomy": taxonomy.to_dict() if taxonomy else None,
         "training": {**asdict(report), "options": _options_record(options)},

@@ -3,10 +3,10 @@
 `create_app` is the only place where wiring happens; gunicorn calls it once per worker.
 """
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
-from classifier import open_label_store
-from service import api, errors, health, labels, metrics, openapi
+from classifier import ReviewQueue, open_label_store
+from service import api, errors, health, labels, metrics, openapi, queue, ui
 from service.config import Settings
 from service.holder import ModelHolder
 
@@ -34,12 +34,17 @@ def create_app(settings: Settings | None = None) -> Flask:
     if settings.reload_seconds:
         holder.watch(settings.reload_seconds)
     app.extensions["label_store"] = open_label_store(settings.label_store_location)
-    for blueprint in (api.blueprint, labels.blueprint, health.blueprint, openapi.blueprint):
+    app.extensions["review_queue"] = ReviewQueue(app.extensions["label_store"])
+    blueprints = (api.blueprint, labels.blueprint, queue.blueprint, health.blueprint)
+    for blueprint in (*blueprints, openapi.blueprint):
         app.register_blueprint(blueprint)
+    ui.init_app(app, settings)  # the editors' page under /ui/
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
         response.headers.update(SECURITY_HEADERS)
+        if ui.is_page(request.path):  # pages load their own styles and script, nothing else
+            response.headers["Content-Security-Policy"] = ui.CSP
         return response
 
     return app

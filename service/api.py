@@ -5,7 +5,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 from pydantic import ValidationError
 
-from classifier import ArticleTags, Tag, Tagger, TagOptions, main_text
+from classifier import ArticleTags, Tag, Tagger, TagOptions, explain_tags, main_text
 from service.auth import requires_token
 from service.errors import ApiError, json_response
 from service.holder import ModelHolder
@@ -48,7 +48,7 @@ def tag_batch() -> Response:
             422, "batch_too_large", f"{len(request.documents)} documents; the limit is {limit}"
         )
     tagger = serving_tagger()
-    parsed = [_batch_document(raw) for raw in request.documents]
+    parsed = [batch_document(raw) for raw in request.documents]
     valid = [doc for doc in parsed if isinstance(doc, BatchDocument)]
     sources = [d.text if d.text is not None else main_text(d.html or "") for d in valid]
     tagged = iter(
@@ -101,7 +101,7 @@ def options_of(request: TagRequest | BatchRequest) -> TagOptions:
     )
 
 
-def _batch_document(raw: Any) -> BatchDocument | dict[str, Any]:
+def batch_document(raw: Any) -> BatchDocument | dict[str, Any]:
     """A valid document, or the error entry that stands in its place in the results."""
     try:
         return BatchDocument.model_validate(raw)
@@ -157,12 +157,13 @@ def shape_result(
 def _explanations(
     tagger: Tagger, source: str, result: ArticleTags
 ) -> dict[str, list[dict[str, Any]]]:
-    """Terms behind each article tag, read from the paragraphs that voted (not boilerplate)."""
-    voting = "\n\n".join(source[p.start : p.end] for p in result.paragraphs if not p.skipped)
-    terms = tagger.model.explain(voting or source, [tag.label for tag in result.tags])
+    """Terms behind each article tag, read from the paragraphs that voted (not boilerplate),
+    with the words of the text that form each term."""
     return {
-        label: [{"term": t, "weight": round(w, 4)} for t, w in pairs]
-        for label, pairs in terms.items()
+        label: [
+            {"term": e.term, "weight": round(e.weight, 4), "words": list(e.words)} for e in found
+        ]
+        for label, found in explain_tags(tagger.model, source, result).items()
     }
 
 

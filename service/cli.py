@@ -11,12 +11,14 @@ from service.config import ConfigError, Settings
 SERVE_FLAGS = {
     "model_dir": ("--model", "model or registry folder (default: models)"),
     "workers": ("--workers", "gunicorn workers (default: 2)"),
+    "threads": ("--threads", "threads per worker, over 1 keeps connections alive (default: 1)"),
     "max_batch": ("--max-batch", "documents or labels per batch request (default: 100)"),
     "max_body_bytes": ("--max-body-bytes", "largest request body (default: 1000000)"),
     "reload_seconds": ("--reload-seconds", "how often workers look for a new model (default: 2)"),
     "protect_reads": ("--protect-reads", "require the token to read too (true/false)"),
     "data_dir": ("--data-dir", "folder of the SQLite label store (default: data)"),
     "database_url": ("--database-url", "postgresql:// URL of a shared label store"),
+    "cookie_secure": ("--cookie-secure", "editors' page cookie over HTTPS only (default: true)"),
 }
 
 

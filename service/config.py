@@ -13,7 +13,7 @@ from typing import Any
 PREFIX = "TOPIC_TAGGER_"
 LABELS_FILE = "labels.sqlite3"
 # Secrets come from the environment only: a flag would show in the process list.
-SECRETS = ("token", "model_key")
+SECRETS = ("token", "model_key", "secret_key")
 
 
 class ConfigError(ValueError):
@@ -30,10 +30,18 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_batch: int = 100
     workers: int = 2
+    # Threads per worker: 1 runs gunicorn's sync workers (a connection per request); more runs
+    # gthread workers, which keep connections alive (bench/workers.py measures both).
+    threads: int = 1
     data_dir: str = "data"  # the SQLite label store lives here
     database_url: str | None = None  # PostgreSQL instead, for several hosts sharing labels
     reload_seconds: int = 2  # how often each worker looks for a newly promoted model
     model_key: str | None = None  # HMAC key: only models signed with it are loaded
+    # The editors' page: its session cookie is sent over HTTPS only unless this is false
+    # (plain-http development and tests), and is signed with secret_key (default: a key
+    # derived from the token, so every worker and host agrees without another secret).
+    cookie_secure: bool = True
+    secret_key: str | None = None
 
     @classmethod
     def from_env(
@@ -72,10 +80,14 @@ class Settings:
             raise ConfigError(f"{_named('reload_seconds')} must be 0 (off) or more")
         if self.workers < 1:
             raise ConfigError(f"{_named('workers')} must be at least 1")
+        if not 1 <= self.threads <= 64:
+            raise ConfigError(f"{_named('threads')} must be between 1 and 64")
         if self.token is not None and len(self.token) < 16:
             raise ConfigError(f"{PREFIX}TOKEN must be at least 16 characters")
         if self.model_key is not None and len(self.model_key) < 32:
             raise ConfigError(f"{PREFIX}MODEL_KEY must be at least 32 characters")
+        if self.secret_key is not None and len(self.secret_key) < 32:
+            raise ConfigError(f"{PREFIX}SECRET_KEY must be at least 32 characters")
         if self.protect_reads and self.token is None:
             raise ConfigError(f"{_named('protect_reads')} needs {PREFIX}TOKEN to be set")
         if self.database_url is not None and not self.database_url.startswith(

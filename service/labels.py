@@ -18,7 +18,9 @@ def _store() -> LabelStore:
     return current_app.extensions["label_store"]
 
 
-def _store_all(items: list[LabelIn]) -> list[dict[str, object]]:
+def store_labels(items: list[LabelIn]) -> list[dict[str, object]]:
+    """Validate labels against the serving model and store them all or none: the one path of
+    POST /v1/labels, /v1/labels/batch and the editors' page (same checks, ids and 409s)."""
     tagger = serving_tagger()
     rows = []
     for position, item in enumerate(items):
@@ -41,7 +43,7 @@ def _store_all(items: list[LabelIn]) -> list[dict[str, object]]:
 @requires_token(write=True)
 def add_label() -> Response:
     item = validate(LabelIn, read_json_object())
-    return json_response(_store_all([item])[0], status=201)
+    return json_response(store_labels([item])[0], status=201)
 
 
 @blueprint.post("/batch")
@@ -51,7 +53,7 @@ def add_labels() -> Response:
     limit = current_app.config["SETTINGS"].max_batch
     if len(batch.labels) > limit:
         raise ApiError(422, "batch_too_large", f"{len(batch.labels)} labels; the limit is {limit}")
-    return json_response({"results": _store_all(batch.labels)}, status=201)
+    return json_response({"results": store_labels(batch.labels)}, status=201)
 
 
 @blueprint.get("")

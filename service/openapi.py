@@ -5,6 +5,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 
 from classifier import NO_TOPIC
+from service import schemas_queue
 from service.auth import requires_token
 from service.errors import json_response
 from service.schemas import REQUEST_MODELS, RESPONSE_MODELS
@@ -27,7 +28,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         413: "Body over its size limit",
         415: "Body is not application/json",
         422: "Well-formed JSON that breaks the schema, or a batch over its limit",
-        503: "No model loaded",
+        503: "No model loaded, or the label store is unreachable",
     }
     return {str(s): {"description": reasons[s], "content": _json("ErrorBody")} for s in statuses}
 
@@ -59,8 +60,10 @@ def _operation(
 
 def _components() -> dict[str, Any]:
     schemas: dict[str, Any] = {}
-    for model, mode in [(m, "validation") for m in REQUEST_MODELS] + [
-        (m, "serialization") for m in RESPONSE_MODELS
+    requests = [*REQUEST_MODELS, *schemas_queue.REQUEST_MODELS]
+    responses = [*RESPONSE_MODELS, *schemas_queue.RESPONSE_MODELS]
+    for model, mode in [(m, "validation") for m in requests] + [
+        (m, "serialization") for m in responses
     ]:
         schema = model.model_json_schema(ref_template=_REF, mode=mode)  # type: ignore[arg-type]
         schemas.update(schema.pop("$defs", {}))
@@ -76,6 +79,7 @@ def build_spec(
     schemas = _components()
     schemas["BatchRequest"]["properties"]["documents"]["maxItems"] = max_batch
     schemas["LabelBatchRequest"]["properties"]["labels"]["maxItems"] = max_batch
+    schemas["QueueRequest"]["properties"]["documents"]["maxItems"] = max_batch
     if label_names:
         schemas["LabelIn"]["properties"]["labels"] = _label_list(label_names)
     tag_errors = _errors(400, 401, 413, 415, 422, 503)
@@ -166,6 +170,7 @@ def build_spec(
                     WRITE,
                 )
             },
+            "/v1/queue": _queue_operations(),
             "/healthz": {"get": _operation("Alive", None, ("200", "Alive", _json("Status")), {})},
             "/readyz": {
                 "get": _operation(
@@ -192,6 +197,35 @@ def build_spec(
         "components": {
             "schemas": schemas,
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+def _queue_operations() -> dict[str, Any]:
+    """The review queue: texts in (as a batch takes them), read back least sure first."""
+    return {
+        "post": _operation(
+            "Queue texts for editors to label; a bad document gets its own error entry",
+            "QueueRequest",
+            ("201", "Queued", _json("QueueAddedResponse")),
+            _errors(400, 401, 403, 413, 415, 422, 503),
+            WRITE,
+        ),
+        "get": {
+            **_operation(
+                "Waiting texts the serving model is least sure of, least sure first",
+                None,
+                ("200", "The queue's head", _json("QueuePage")),
+                _errors(401, 403, 422, 503),
+                WRITE,
+            ),
+            "parameters": [
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                }
+            ],
         },
     }
 

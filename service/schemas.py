@@ -96,24 +96,25 @@ class BatchDocument(_TextOrHtml):
     id: DocumentId
 
 
+# Items are not constrained here: the batch is accepted and an invalid document gets an error
+# entry of its own (see BatchDocument for what a valid one looks like).
+Documents = Annotated[
+    list[Any],
+    Field(min_length=1),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "minItems": 1,
+            "items": {"description": "a BatchDocument; an invalid one gets its own error entry"},
+        }
+    ),
+]
+
+
 class BatchRequest(TagOptions):
     """POST /v1/tag/batch. Documents are checked one by one, so one bad one fails alone."""
 
-    documents: Annotated[
-        list[Any],
-        Field(min_length=1),
-        # Items are not constrained here: the batch is accepted and an invalid document gets
-        # an error entry of its own (see BatchDocument for what a valid one looks like).
-        WithJsonSchema(
-            {
-                "type": "array",
-                "minItems": 1,
-                "items": {
-                    "description": "a BatchDocument; an invalid one gets its own error entry"
-                },
-            }
-        ),
-    ]
+    documents: Documents
     paragraphs: bool = Field(False, description="include per-paragraph tags and offsets")
 
 
@@ -162,8 +163,9 @@ class LabelPage(BaseModel):
 
 
 class TermWeight(BaseModel):
-    term: str
+    term: str = Field(description="the model's term: a stem, or two stems for a word pair")
     weight: float
+    words: list[str] = Field(description="the words of the text that form the term")
 
 
 class TagOut(BaseModel):

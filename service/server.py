@@ -1,8 +1,10 @@
 """Run the app under gunicorn: the production server (Flask's own server is for tests only)."""
 
 import os
+import secrets
 import shutil
 import tempfile
+from dataclasses import replace
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -33,12 +35,18 @@ def _worker_exit(server: Any, worker: Any) -> None:
 
 def serve(settings: Settings, host: str, port: int) -> None:
     """Serve until interrupted; metrics from all workers meet in a private temporary folder."""
+    if settings.secret_key is None and settings.token is None:
+        # Nothing to sign in to, but the workers must agree on the key that signs the editors'
+        # page's CSRF tokens: one made here, before the fork, is shared by all of them.
+        settings = replace(settings, secret_key=secrets.token_urlsafe(48))
     metrics_dir = tempfile.mkdtemp(prefix="topic-tagger-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     options = {
         "bind": f"{host}:{port}",
         "workers": settings.workers,
-        "worker_class": "sync",
+        "worker_class": "sync" if settings.threads == 1 else "gthread",
+        "threads": settings.threads,
+        "keepalive": 5,  # seconds an idle connection stays open (gthread workers only)
         "timeout": 30,
         "graceful_timeout": 30,
         "limit_request_line": 8190,

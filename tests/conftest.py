@@ -26,7 +26,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 TRAINING_DATA = PROJECT / "training_data"
 SHARED = PROJECT.parent / "shared"
 QUICK_PARAMS = {"ngram_range": (1, 2), "min_df": 2, "C": 1.0}
-QUICK_SHARE = 4  # the quick model trains on every 4th shipped example
+QUICK_SIZES = (1600, 500)  # train and test examples of the quick model, evenly spread
 TOKEN = "test-token-0123456789abcdef"
 POSTGRES_URL = os.environ.get("TOPIC_TAGGER_TEST_DATABASE_URL")
 
@@ -61,6 +61,7 @@ def reset_postgres(url: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("DROP TABLE IF EXISTS labels")
+        connection.execute("DROP TABLE IF EXISTS queue")
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +82,10 @@ def shipped_corpora(taxonomy) -> tuple[Corpus, Corpus]:
 @pytest.fixture(scope="session")
 def quick_corpora(shipped_corpora) -> tuple[Corpus, Corpus]:
     """A share of each split: enough to tag sensibly, small enough to train in seconds."""
-    return tuple(_every_nth(corpus, QUICK_SHARE) for corpus in shipped_corpora)
+    return tuple(
+        _every_nth(corpus, max(1, len(corpus.examples) // size))
+        for corpus, size in zip(shipped_corpora, QUICK_SIZES, strict=True)
+    )
 
 
 def _every_nth(corpus: Corpus, step: int) -> Corpus:
@@ -147,13 +151,28 @@ def client(make_client, registry):
 
 @pytest.fixture(scope="session")
 def small_corpus_file(tmp_path_factory) -> Path:
-    """A small single-label corpus in the documented format, drawn from our training data."""
+    """A small single-label corpus of level-1 topics, drawn from our training data."""
+    taxonomy = load_taxonomy(TRAINING_DATA / "taxonomy.json")
     records = []
     for name in ("sport", "economy-business-finance", "science-technology"):
         lines = (TRAINING_DATA / "train" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
         for line in lines[:60]:
             record = json.loads(line)
             records.append(
-                {"id": record["id"], "text": record["text"], "labels": record["labels"][:1]}
+                {
+                    "id": record["id"],
+                    "text": record["text"],
+                    "labels": [taxonomy.root(record["labels"][0])],
+                }
             )
     return write_jsonl(tmp_path_factory.mktemp("corpus") / "small.jsonl", records)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request, tmp_path):
+    """A label store's location in each engine: a SQLite file, and an emptied PostgreSQL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "labels.sqlite3")
+    url = postgres_url()
+    reset_postgres(url)
+    return url

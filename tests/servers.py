@@ -71,7 +71,7 @@ def _wait_ready(base: str, process: subprocess.Popen, log: IO[str]) -> None:
         try:
             if requests.get(f"{base}/readyz", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or still busy
             pass
         time.sleep(0.1)
     raise RuntimeError("service did not become ready within 60 s")

@@ -11,14 +11,19 @@ from tests.conftest import PROJECT, shared_file
 
 pytestmark = pytest.mark.slow
 
-ACCURACY_FLOOR = 0.90  # measured 0.915 (top-1 on 944 held-out examples)
-MICRO_F1_FLOOR = 0.81  # measured 0.838
+# Measured on the 7,447 held-out examples through the serving path (make train, 2026-12-04).
+ACCURACY_FLOOR = 0.88  # measured 0.894: the top tag is one of the example's topics
+MAIN_TOPIC_FLOOR = 0.79  # measured 0.810: the top tag is the example's main topic
+MICRO_F1_FLOOR = 0.79  # measured 0.806
+LEVEL_TWO_MICRO_F1_FLOOR = 0.65  # measured 0.671 (subtopics)
 
 
 def test_held_out_quality_of_the_default_model(default_model):
     metrics = default_model.metrics
     assert metrics["micro_f1"] >= MICRO_F1_FLOOR
     assert metrics["top1_accuracy"] >= ACCURACY_FLOOR
+    assert metrics["top1_main"] >= MAIN_TOPIC_FLOOR
+    assert metrics["level2"]["micro_f1"] >= LEVEL_TWO_MICRO_F1_FLOOR
 
 
 @pytest.fixture(scope="module")

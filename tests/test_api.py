@@ -52,6 +52,8 @@ def test_explain_and_paragraphs_off(client):
     assert "paragraphs" not in body
     explanation = body["tags"][0]["explanation"]
     assert 0 < len(explanation) <= 5 and all(e["weight"] > 0 and e["term"] for e in explanation)
+    for entry in explanation:  # the text's own words, not the model's stems
+        assert entry["words"] and all(word in STORY for word in entry["words"])
 
 
 def test_top_k_and_threshold_follow_the_request(client):

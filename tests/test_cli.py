@@ -127,6 +127,7 @@ def test_options_are_checked_as_the_library_and_service_check_them(
     assert capsys.readouterr().err.strip() == f"topic-tagger: error: {raised.value}"
 
 
+@pytest.mark.slow
 def test_console_script_reads_stdin(trained_registry):
     result = subprocess.run(
         [*CLI, "tag", "--model", str(trained_registry), "-"],
@@ -151,7 +152,9 @@ def test_console_script_reads_stdin(trained_registry):
         (["train", "{tmp}/one-label.jsonl", "--out", "{tmp}/m"], "at least two labels"),
     ],
 )
-def test_wrong_input_gives_one_line_and_non_zero_exit(trained_registry, tmp_path, args, message):
+def test_wrong_input_gives_one_line_and_non_zero_exit(
+    trained_registry, tmp_path, capsys, args, message
+):
     (tmp_path / "bad.jsonl").write_text("{broken\n")
     (tmp_path / "latin.txt").write_bytes(b"caf\xe9")
     write_jsonl(
@@ -159,12 +162,28 @@ def test_wrong_input_gives_one_line_and_non_zero_exit(trained_registry, tmp_path
         [{"text": f"text number {i}", "labels": ["x"]} for i in range(5)],
     )
     argv = [a.format(tmp=tmp_path, registry=trained_registry) for a in args]
-    result = subprocess.run([*CLI, *argv], capture_output=True, text=True, cwd=PROJECT)
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_unknown_command_is_a_usage_error():
     result = subprocess.run([*CLI, "frobnicate"], capture_output=True, text=True, cwd=PROJECT)
     assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ('{"C": 1}', "give a JSON object with C, ngram_range and min_df"),
+        ('{"C": 1, "ngram_range": [1, 1], "min_df": 1, "secondary_weight": 0}', "above 0"),
+        ('{"C": 1, "ngram_range": [1, 1], "min_df": 1, "secondary_weight": "x"}', "above 0"),
+    ],
+)
+def test_bad_fixed_params_are_a_usage_error(small_corpus_file, tmp_path, capsys, params, message):
+    with pytest.raises(SystemExit) as exited:
+        main(["train", str(small_corpus_file), "--out", str(tmp_path), "--params", params])
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err

@@ -28,6 +28,7 @@ EVERY_SETTING = [
     ("data_dir", "somewhere", "somewhere"),
     ("database_url", "postgresql://x@y/z", "postgresql://x@y/z"),
     ("model_dir", "elsewhere", "elsewhere"),
+    ("cookie_secure", "false", False),
 ]
 
 
@@ -47,6 +48,7 @@ BAD = [
     ("reload_seconds", "-1", "must be 0 (off) or more"),
     ("protect_reads", "maybe", "must be true or false"),
     ("database_url", "mysql://x", "must be a postgresql:// URL"),
+    ("cookie_secure", "maybe", "must be true or false"),
 ]
 
 
@@ -68,6 +70,10 @@ def test_secrets_come_from_the_environment_only():
         Settings.from_env({"TOPIC_TAGGER_MODEL_KEY": "short"})
     with pytest.raises(ConfigError, match="token cannot be given as a flag"):
         Settings.from_env({}, token=TOKEN)
+    with pytest.raises(ConfigError, match="SECRET_KEY must be at least 32"):
+        Settings.from_env({"TOPIC_TAGGER_SECRET_KEY": "short"})
+    with pytest.raises(ConfigError, match="secret_key cannot be given as a flag"):
+        Settings.from_env({}, secret_key="x" * 40)
 
 
 def serve(args: list[str], env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
@@ -77,6 +83,7 @@ def serve(args: list[str], env: dict[str, str], tmp_path) -> subprocess.Complete
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [
@@ -101,6 +108,7 @@ def test_serve_refuses_bad_settings_with_one_line(args, env, message, registry, 
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_the_model_dir_variable_and_the_flag_together_no_longer_crash(registry, tmp_path):
     result = serve(
         ["--model", str(tmp_path / "absent")],

@@ -35,6 +35,7 @@ def test_near_duplicates_are_found():
     assert len(problems) == 1 and problems[0].startswith("a:1 and a:2 are near-duplicates")
 
 
+@pytest.mark.slow
 def test_check_fails_on_a_test_example_copied_from_train(tmp_path, capsys):
     folder = tmp_path / "data"
     shutil.copytree(TRAINING_DATA, folder, ignore=shutil.ignore_patterns("drafts"))

@@ -8,16 +8,6 @@ from classifier.cli import main
 from classifier.data import Corpus, Example, merge_corrections
 from classifier.errors import DataError
 from classifier.labelstore import LabelConflict, label_id, open_label_store
-from tests.conftest import postgres_url, reset_postgres
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_location(request, tmp_path):
-    if request.param == "sqlite":
-        return str(tmp_path / "labels.sqlite3")
-    url = postgres_url()
-    reset_postgres(url)
-    return url
 
 
 @pytest.fixture

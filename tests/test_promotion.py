@@ -9,11 +9,15 @@ from classifier.registry import current_version, list_versions, load
 from classifier.train import TrainingOptions
 from classifier.workflow import train_and_publish
 
+pytestmark = pytest.mark.slow  # each test trains models
+
 FAST = TrainingOptions(
     fixed_params={"ngram_range": (1, 1), "min_df": 2, "C": 2.0}, folds=3, rollup="lead"
 )
 CORRECTED = "Crowds packed the quay as the harbour festival's tall ships sailed in at dawn."
-CORRECTION = "lifestyle and leisure"  # an editor files the tall ships under leisure
+# The editor's call is one no model makes from these words (the festival is the port's
+# biggest earner, so this desk files it under economy): the test cannot pass by luck.
+CORRECTION = "economy, business and finance"
 
 
 @pytest.fixture(scope="module")

@@ -62,3 +62,21 @@ def test_a_word_learned_once_keeps_its_code():
     again = coder.encode(["markets", "the internationalisation of markets"])[0]
     assert first.tolist() == [3, 20, 2, 7, 7] and again.tolist() == [7, 3, 20, 2, 7]
     assert sorted(asked) == ["internationalisation", "markets", "of", "the"]
+
+
+def test_a_replaced_model_is_freed_without_the_cycle_collector(quick_model):
+    """A reload must not leave the old model's arrays behind until a full collection runs:
+    the scorer once sat in a reference cycle, and each promotion kept a model's worth of memory
+    (bench/soak.py)."""
+    import gc
+    import weakref
+
+    model, _ = load(quick_model.model_dir)
+    model.tag("Shares rose after the results.")
+    freed = weakref.ref(model._scorer)
+    gc.disable()
+    try:
+        del model
+        assert freed() is None
+    finally:
+        gc.enable()

@@ -25,11 +25,11 @@ def signed(registry):
     return registry, version
 
 
-def tamper(version):
-    """One byte appended to the model file, and the manifest rewritten to match it."""
+def tamper(version, cut: int = 0):
+    """One byte appended to the model file (or `cut` bytes cut off), the manifest matching it."""
     path = version / MODEL_FILE
-    with path.open("ab") as handle:
-        handle.write(b"\0")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - cut] if cut else data + b"\0")
     manifest = json.loads((version / MANIFEST_FILE).read_text())
     manifest["model_file"]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
     manifest["model_file"]["size_bytes"] = path.stat().st_size
@@ -70,6 +70,13 @@ def test_appended_bytes_are_refused_before_unpickling_even_without_a_key(signed)
         load(registry)
 
 
+def test_a_cut_short_model_file_is_refused_before_unpickling(signed):
+    registry, version = signed
+    tamper(version, cut=10)
+    with pytest.raises(ModelVerificationError, match="the model data is cut short"):
+        load(registry)
+
+
 def test_a_keyed_service_keeps_serving_when_an_unsigned_model_is_promoted(signed, make_client):
     registry, version = signed
     client = make_client(registry, token="t" * 20, model_key=KEY)
@@ -87,6 +94,7 @@ def test_a_keyed_service_keeps_serving_when_an_unsigned_model_is_promoted(signed
     assert client.post("/v1/tag", json={"text": "Rates rose."}).get_json()["model"] == version.name
 
 
+@pytest.mark.slow
 def test_the_cli_signs_when_training_and_checks_when_tagging(
     quick_corpora, tmp_path, monkeypatch, capsys
 ):

@@ -2,9 +2,8 @@
 
     python training_data/split.py NEW.jsonl
 
-Each input file holds one main topic, so splitting file by file stratifies by topic. Within a
-file, examples are ordered by a hash of their id and the first fifth goes to test/: the
-assignment depends only on the ids, never on model results, and stays put as a file grows.
+Within a file, examples are ordered by a hash of their id and the first fifth goes to test/:
+the assignment depends only on the ids, never on model results, and stays put as a file grows.
 """
 
 import hashlib
