@@ -131,11 +131,14 @@ class Page:
     def submit(self, button) -> None:
         """Click a button that loads a new page, and wait until the old page has gone: finding
         an element straight after a click could otherwise read the page being left."""
+        self._after_leaving(button.click)
+
+    def _after_leaving(self, action) -> None:
         from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.wait import WebDriverWait
 
         old_page = self.driver.find_element("tag name", "html")
-        button.click()
+        action()
         WebDriverWait(self.driver, WAIT).until(expected_conditions.staleness_of(old_page))
 
     def all(self, css: str) -> list:
@@ -150,7 +153,9 @@ class Page:
         from selenium.webdriver.common.keys import Keys
 
         self.open("/ui/sign-in")
-        self.find("#token").send_keys(token, Keys.ENTER)  # Enter submits
+        field = self.find("#token")
+        # Enter submits; wait for the answer, or the next page opened could beat the cookie.
+        self._after_leaving(lambda: field.send_keys(token, Keys.ENTER))
 
     def tag(self, article: str) -> None:
         self.open("/ui/try")
