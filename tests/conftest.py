@@ -176,3 +176,14 @@ def store_location(request, tmp_path):
     url = postgres_url()
     reset_postgres(url)
     return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_client(request, make_client, registry):
+    """A client with a token whose label store is a fresh SQLite file or a fresh PostgreSQL."""
+    settings = {"token": TOKEN, "max_batch": 5}
+    if request.param == "postgresql":
+        url = postgres_url()
+        reset_postgres(url)
+        settings["database_url"] = url
+    return make_client(registry, **settings)

@@ -7,7 +7,7 @@ from classifier import ReviewQueue, Tagger, margins, open_label_store, queue_id,
 from classifier.cli import main
 from classifier.reviewqueue import ADDED, CONFLICT, PRESENT
 from service.openapi import build_spec
-from tests.conftest import TOKEN, postgres_url, reset_postgres, write_jsonl
+from tests.conftest import TOKEN, write_jsonl
 from tests.test_api import AUTH, HTML_PAGE, STORY, assert_error
 
 # Usually far from every threshold and tie, and close to one; the tests ask the model which.
@@ -86,57 +86,47 @@ def test_the_least_sure_texts_come_first(quick_model):
 # -- the API ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def queue_client(request, make_client, registry):
-    settings = {"token": TOKEN, "max_batch": 5}
-    if request.param == "postgresql":
-        url = postgres_url()
-        reset_postgres(url)
-        settings["database_url"] = url
-    return make_client(registry, **settings)
-
-
-def test_posted_documents_are_queued_with_one_entry_each(queue_client):
+def test_posted_documents_are_queued_with_one_entry_each(store_client):
     documents = [
         {"id": "s", "text": CLEAR},
         {"id": 2, "html": HTML_PAGE},
         {"id": "bad"},
         "not an object",
     ]
-    response = queue_client.post("/v1/queue", json={"documents": documents}, headers=AUTH)
+    response = store_client.post("/v1/queue", json={"documents": documents}, headers=AUTH)
     assert response.status_code == 201
     results = response.get_json()["results"]
     assert results[0] == {"id": "s", "queue_id": "s", "added": True}
     assert results[1]["added"] is True and results[1]["queue_id"] == "2"
     assert results[2]["error"]["error"] == "validation_error" and results[2]["id"] == "bad"
     assert results[3]["error"]["error"] == "validation_error" and results[3]["id"] is None
-    queued = queue_client.application.extensions["review_queue"].get("2")
+    queued = store_client.application.extensions["review_queue"].get("2")
     assert "Harbour City" in queued.text and "Cookie settings" not in queued.text
     again = [{"id": "s", "text": CLEAR}, {"id": 2, "text": "Another text."}]
-    results = queue_client.post("/v1/queue", json={"documents": again}, headers=AUTH).get_json()
+    results = store_client.post("/v1/queue", json={"documents": again}, headers=AUTH).get_json()
     assert results["results"][0]["added"] is False
     assert results["results"][1]["error"]["error"] == "id_conflict"
 
 
-def test_get_offers_the_least_sure_first_and_reviewed_items_leave(queue_client, registry):
+def test_get_offers_the_least_sure_first_and_reviewed_items_leave(store_client, registry):
     named = {"clear": CLEAR, "unsure": UNSURE, "story": STORY}
     documents = [{"id": key, "text": text} for key, text in named.items()]
-    queue_client.post("/v1/queue", json={"documents": documents}, headers=AUTH)
-    page = queue_client.get("/v1/queue?limit=5", headers=AUTH).get_json()
+    store_client.post("/v1/queue", json={"documents": documents}, headers=AUTH)
+    page = store_client.get("/v1/queue?limit=5", headers=AUTH).get_json()
     assert page["waiting"] == 3 and page["model"]
     order = least_sure_first(registry, named)
     assert [item["id"] for item in page["items"]] == order
     assert [item["margin"] for item in page["items"]] == sorted(i["margin"] for i in page["items"])
     assert set(page["items"][0]) == {"id", "text", "source", "added_at", "margin", "tags"}
-    queue_client.application.extensions["review_queue"].mark_reviewed(order[0])
-    page = queue_client.get("/v1/queue?limit=1", headers=AUTH).get_json()
+    store_client.application.extensions["review_queue"].mark_reviewed(order[0])
+    page = store_client.get("/v1/queue?limit=1", headers=AUTH).get_json()
     assert [item["id"] for item in page["items"]] == order[1:2] and page["waiting"] == 2
 
 
-def test_the_queue_needs_the_token_to_write_and_to_read(queue_client, make_client, registry):
+def test_the_queue_needs_the_token_to_write_and_to_read(store_client, make_client, registry):
     body = {"documents": [{"id": 1, "text": "Rates rose."}]}
-    assert_error(queue_client.post("/v1/queue", json=body), 401, "unauthorized")
-    assert_error(queue_client.get("/v1/queue"), 401, "unauthorized")
+    assert_error(store_client.post("/v1/queue", json=body), 401, "unauthorized")
+    assert_error(store_client.get("/v1/queue"), 401, "unauthorized")
     closed = make_client(registry)
     assert_error(closed.post("/v1/queue", json=body), 403, "disabled")
     assert_error(closed.get("/v1/queue"), 403, "disabled")
@@ -153,13 +143,13 @@ BAD_QUEUE_BODIES = [
 
 
 @pytest.mark.parametrize(("kwargs", "status", "code"), BAD_QUEUE_BODIES)
-def test_bad_queue_bodies_get_a_clear_4xx(queue_client, kwargs, status, code):
-    assert_error(queue_client.post("/v1/queue", headers=AUTH, **kwargs), status, code)
+def test_bad_queue_bodies_get_a_clear_4xx(store_client, kwargs, status, code):
+    assert_error(store_client.post("/v1/queue", headers=AUTH, **kwargs), status, code)
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=x", "after=3"])
-def test_bad_queue_queries_are_422(queue_client, query):
-    assert_error(queue_client.get(f"/v1/queue?{query}", headers=AUTH), 422, "validation_error")
+def test_bad_queue_queries_are_422(store_client, query):
+    assert_error(store_client.get(f"/v1/queue?{query}", headers=AUTH), 422, "validation_error")
 
 
 def test_no_store_or_no_model_is_503(make_client, registry, tmp_path):
