@@ -8,7 +8,9 @@ times, or a run of headlines about other topics that reads like news because it 
 """
 
 import re
+from collections import Counter
 from collections.abc import Sequence
+from itertools import repeat
 
 from classifier.stopwords import STOP_WORDS
 
@@ -21,6 +23,36 @@ CALLS_TO_ACTION = re.compile(
     r"recommended for you|in pics|photo gallery|see (?:all )?photos|scroll to continue|"
     r"continue reading|load more|view all|open in app)\b",
     re.IGNORECASE,
+)
+# Pieces of every phrase above, lower-cased: str's substring search is many times faster than
+# the regex, and most lines hold none of them (the regex then cannot match either).
+_CALL_PIECES = (
+    "click here",
+    "read more",
+    "read full",
+    "also read",
+    "subscribe now",
+    "the app",
+    "our app",
+    "app store",
+    "google play",
+    "follow us on",
+    "share this",
+    "share on",
+    "video",
+    "watch live",
+    "trending now",
+    "most read",
+    "may also like",
+    "recommended for you",
+    "in pics",
+    "gallery",
+    "photos",
+    "scroll to continue",
+    "continue reading",
+    "load more",
+    "view all",
+    "open in app",
 )
 # Site furniture that prose and headlines may also mention ("Banks sign up to rescue plan"):
 # chrome only when it makes up a very short unit of its own ("Advertisement", "Sign up").
@@ -37,7 +69,13 @@ CAPTION = re.compile(
 )
 MENU_SEPARATORS = re.compile(r"\s[|\u2022\u203a\u00bb/\u00b7]\s")
 _TOKEN = re.compile(r"\S+")
-_NUMBERISH = re.compile(r"^[-+\u2212\u25b2\u25bc%(),.$€£₹¥\d]+%?$")
+_FIGURE_CHAR = r"[-+\u2212\u25b2\u25bc%(),.$€£₹¥\d]"
+_NUMBERISH = re.compile(rf"^{_FIGURE_CHAR}+%?$")
+# The same tokens found in running text, counted in one pass of the regex engine; written to
+# begin with the character class, so that the engine can skip ahead to candidates.
+FIGURE_TOKEN = rf"{_FIGURE_CHAR}(?<!\S.){_FIGURE_CHAR}*%?(?!\S)"
+_FIGURE_TOKEN = re.compile(FIGURE_TOKEN)
+_WORD_EDGES = ".,;:'\"\u2018\u2019\u201c\u201d()"
 _SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)]*$")
 _LETTERS = re.compile(r"[^\W\d_]")
 
@@ -49,6 +87,7 @@ HEADLINE_WORDS = (3, 20)
 HEADLINE_RUN = 3  # this many headline-like lines in a row are a list of other stories
 REPEATS = 3  # a unit this many times on one page is furniture, not story
 PROSE_WORDS = 15  # a unit this long that is not a headline is story text
+MENU_MAX_WORDS = 40
 TITLE_CASE = 0.75  # share of capitalised words above which a line is in title case
 
 
@@ -63,11 +102,26 @@ def figure_flags(tokens: Sequence[str]) -> list[bool]:
     return [match(token) is not None for token in tokens]
 
 
+def may_call_to_action(text: str) -> bool:
+    """False when the text surely holds no call to action (CALLS_TO_ACTION cannot match)."""
+    lowered = text.lower()
+    return any(piece in lowered for piece in _CALL_PIECES)
+
+
+def count_figures(text: str) -> int:
+    """How many whitespace-separated tokens of the text are figures (is_figure)."""
+    return len(_FIGURE_TOKEN.findall(text))
+
+
 def is_ticker(text: str) -> bool:
     """Mostly numbers and signs, the rest names: index levels and prices in a row
     ("Sensex 81,234.56 + 487.20"), not prose about figures ("rose 15 cents - 1.1% -")."""
-    tokens = _TOKEN.findall(text)
-    if len(tokens) < TICKER_MIN_TOKENS:
+    # Prose is rejected on a count made by the regex engine: most units are prose.
+    figures = count_figures(text)
+    if figures < TICKER_NUMBER_SHARE * TICKER_MIN_TOKENS:
+        return False
+    tokens = text.split()
+    if len(tokens) < TICKER_MIN_TOKENS or figures < TICKER_NUMBER_SHARE * len(tokens):
         return False
     names = [t for t, figure in zip(tokens, figure_flags(tokens), strict=True) if not figure]
     return len(names) <= (1 - TICKER_NUMBER_SHARE) * len(tokens) and all(
@@ -89,7 +143,7 @@ def is_caption(text: str) -> bool:
 
 def is_menu(text: str) -> bool:
     """Navigation: several short items between separators ('Home | News | Sport')."""
-    return len(MENU_SEPARATORS.findall(" " + text + " ")) >= 2 and len(text.split()) <= 40
+    return len(text.split()) <= MENU_MAX_WORDS and len(MENU_SEPARATORS.findall(f" {text} ")) >= 2
 
 
 def is_headline_like(text: str) -> bool:
@@ -105,9 +159,11 @@ def is_headline_like(text: str) -> bool:
 def function_share(tokens: Sequence[str]) -> float:
     """Share of the words that are function words ("the", "of", "said" is not): prose runs
     near 0.45, headlines near 0.15."""
-    words = [t.lower().strip(".,;:'\"\u2018\u2019\u201c\u201d()") for t in tokens]
-    words = [w for w in words if _LETTERS.search(w)]
-    return sum(w in STOP_WORDS for w in words) / len(words) if words else 0.0
+    # map and filter keep the per-word work in C: pages have thousands of words.
+    words = list(
+        filter(_LETTERS.search, map(str.strip, map(str.lower, tokens), repeat(_WORD_EDGES)))
+    )
+    return sum(map(STOP_WORDS.__contains__, words)) / len(words) if words else 0.0
 
 
 def title_case(tokens: Sequence[str]) -> bool:
@@ -128,25 +184,33 @@ def headlinese(tokens: Sequence[str]) -> bool:
 
 def chrome_units(texts: Sequence[str]) -> list[bool]:
     """For each unit of one page, in reading order: is it site chrome?"""
-    counts: dict[str, int] = {}
-    for text in texts:
-        counts[text] = counts.get(text, 0) + 1
+    counts = Counter(texts)
+    sizes = [len(t.split()) for t in texts]
+    # Calls to action and menus are short: the longer units (most of a story) skip those rules.
     flags = [
-        is_ticker(t) or is_call_to_action(t) or is_caption(t) or is_menu(t) or counts[t] >= REPEATS
-        for t in texts
+        counts[t] >= REPEATS
+        or is_caption(t)
+        or is_ticker(t)
+        or (size <= MENU_MAX_WORDS and (is_call_to_action(t) or is_menu(t)))
+        for t, size in zip(texts, sizes, strict=True)
+    ]
+    low, high = HEADLINE_WORDS
+    headline_like = [
+        not flag and low <= size <= high and is_headline_like(t)
+        for t, size, flag in zip(texts, sizes, flags, strict=True)
     ]
     # A run of headline-like units beside a story is a list of other stories (a story's own
     # headline at the top of the page is one line, not a run). A page of nothing but such
     # lines is a list in its own right, and stays.
     has_prose = any(
-        not flag and len(t.split()) >= PROSE_WORDS and not is_headline_like(t)
-        for t, flag in zip(texts, flags, strict=True)
+        not flag and size >= PROSE_WORDS and not headline
+        for size, flag, headline in zip(sizes, flags, headline_like, strict=True)
     )
     if not has_prose:
         return flags
     run: list[int] = []
-    for k, text in enumerate([*texts, "."]):  # a sentinel ends the last run
-        if k < len(texts) and not flags[k] and is_headline_like(text):
+    for k, headline in enumerate([*headline_like, False]):  # a sentinel ends the last run
+        if headline:
             run.append(k)
             continue
         if len(run) >= HEADLINE_RUN:

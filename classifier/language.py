@@ -13,9 +13,11 @@ from classifier.stopwords import STOP_WORDS
 
 Language = Literal["en", "other"]
 MIN_WORDS = 10  # below this a text may be a headline with no function words at all
+SAMPLE_CHARS = 800  # about 130 words: dozens of function words in any language
 MIN_FOREIGN_SHARE = 0.12  # such words make up a third of running text; names lists hold a few
 _LETTER = re.compile(r"[^\W\d_]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # The commonest function words of languages often met in news feeds, written for this check.
 # Words that are also English ("a", "in", "die", "son", "me") are left out.
@@ -34,23 +36,27 @@ FOREIGN = {
     "nl": "de het een en van dat niet met voor zijn op ook aan bij wordt door maar naar hebben",
 }
 _FOREIGN = {code: frozenset(words.split()) - STOP_WORDS for code, words in FOREIGN.items()}
+_ANY_FOREIGN = frozenset().union(*_FOREIGN.values())
 
 
 def detect(text: str) -> Language:
     """'en' for English, 'other' for text in another language or a non-Latin script."""
-    if not text.isascii():  # plain ASCII is Latin script: the letter count is not needed
+    # The opening of a long text tells its language as well as the whole, at a bounded cost.
+    text = text[:SAMPLE_CHARS]
+    # Plain ASCII is Latin script, and so is text with no letter outside it: no count needed.
+    if not text.isascii() and _NON_LATIN_LETTER.search(text):
         letters = len(_LETTER.findall(text))
-        if not letters:
-            return "en"
         if len(_LATIN_LETTER.findall(text)) < 0.5 * letters:
             return "other"
-    found = _WORD.findall(text)
-    words = [w.lower() for w in found]
-    english = sum(w in STOP_WORDS for w in words)
+    words = _WORD.findall(text)
+    # map keeps the per-word work in C: this runs on every document served.
+    english = sum(map(STOP_WORDS.__contains__, map(str.lower, words)))
     # Only lower-case words count as foreign: capitalised ones are mostly names ("Los Angeles",
-    # "De Beers", "Le Mans"), which an English results table or rate list repeats.
-    lower = [w for w in found if w.islower()]
-    foreign = max(sum(w in vocabulary for w in lower) for vocabulary in _FOREIGN.values())
+    # "De Beers", "Le Mans"), which an English results table or rate list repeats. The
+    # vocabularies hold lower-case words only, so looking a word up as written does that.
+    foreign = sum(map(_ANY_FOREIGN.__contains__, words))
+    if foreign and foreign > english:  # else no one language can outnumber English
+        foreign = max(sum(map(vocabulary.__contains__, words)) for vocabulary in _FOREIGN.values())
     if len(words) < MIN_WORDS:
         return "other" if foreign >= 2 and foreign > 2 * english else "en"
     return "other" if foreign > english and foreign >= MIN_FOREIGN_SHARE * len(words) else "en"

@@ -8,6 +8,7 @@ into sentences (NLTK's Punkt, trained on our own training text at `make train`) 
 into paragraph-sized units. Every unit keeps its offsets in the text as given.
 """
 
+import math
 import re
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -16,12 +17,14 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTr
 
 from classifier.chrome import (
     CALLS_TO_ACTION,
+    FIGURE_TOKEN,
     TICKER_NUMBER_SHARE,
     chrome_units,
     figure_flags,
     function_share,
     headlinese,
     is_ticker,
+    may_call_to_action,
     title_case,
 )
 from classifier.text import split_paragraphs
@@ -41,6 +44,25 @@ HEADLINE_SHARE = 0.12  # a run of headlines fused to a sentence has hardly any
 TICKER_TOKENS = 6  # tokens looked at together when looking for a stretch of prices
 CALL_REACH = 7  # tokens after a call-to-action phrase that belong to it ("for gold prices")
 _TOKEN = re.compile(r"\S+")
+_FIGURES_IN_WINDOW = math.ceil(TICKER_NUMBER_SHARE * TICKER_TOKENS)
+
+
+def _close_figures_pattern(figures: int, window: int) -> str:
+    """A figure token, then figures - 1 more, with at most window - figures tokens between."""
+
+    def rest(left: int, spare: int) -> str:
+        if left == 0:
+            return ""
+        gaps = (
+            rf"(?:\s+\S+){{{gap}}}\s+{FIGURE_TOKEN}{rest(left - 1, spare - gap)}"
+            for gap in range(spare + 1)
+        )
+        return f"(?:{'|'.join(gaps)})"
+
+    return FIGURE_TOKEN + rest(figures - 1, window - figures)
+
+
+_CLOSE_FIGURES = re.compile(_close_figures_pattern(_FIGURES_IN_WINDOW, TICKER_TOKENS))
 _FIRST_END = re.compile(r"[.!?][\"'\u2019\u201d)]*(?:\s|$)")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)]*$")
 
@@ -77,29 +99,36 @@ class Segmenter:
     def units(self, text: str) -> list[Unit]:
         """The page's units in reading order, chrome flagged."""
         units: list[Unit] = []
+        # Asked of the whole page once, since most pages have no furniture inside a line.
+        furniture = may_call_to_action(text) or _CLOSE_FIGURES.search(text) is not None
         for block in split_paragraphs(text):
             # Line breaks inside prose are hard wraps; inside a list they part its items.
             lines = (
                 [(block.start, block.end)]
-                if function_share(block.text.split()) >= PROSE_SHARE
+                if "\n" not in block.text or function_share(block.text.split()) >= PROSE_SHARE
                 else _lines(block.text, block.start)
             )
             for start, end in lines:
-                units.extend(self._line_units(text[start:end], start))
+                units.extend(self._line_units(text[start:end], start, furniture))
         flags = chrome_units([u.text for u in units])
         return [u._replace(chrome=u.chrome or flag) for u, flag in zip(units, flags, strict=True)]
 
-    def _line_units(self, line: str, offset: int) -> list[Unit]:
-        """A line as one unit, or, when it is a flattened page, its pieces."""
+    def _line_units(self, line: str, offset: int, furniture: bool) -> list[Unit]:
+        """A line as one unit, or, when it is a flattened page, its pieces (`furniture`: False
+        when the page as a whole surely has none)."""
         words = line.count(" ") + 1
         if words <= MIXED_WORDS:
             return [Unit(offset, offset + len(line), line, False)]
-        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
-        chrome = _furniture_tokens(line, tokens)
-        if words <= LONG_WORDS and not any(chrome):
-            return self._front_trimmed(line, offset)
-        if not any(chrome) and not self._has_unpunctuated_run(line):
-            return self._front_trimmed(line, offset)  # a long paragraph of prose: one unit
+        if not (furniture and _may_hold_furniture(line)):  # nothing to find token by token
+            tokens, chrome = [], []
+        else:
+            tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
+            chrome = _furniture_tokens(line, tokens)
+        if not any(chrome) and (words <= LONG_WORDS or not self._has_unpunctuated_run(line)):
+            return self._front_trimmed(line, offset)  # a paragraph of prose: one unit
+        if not chrome:
+            tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
+            chrome = [False] * len(tokens)
         pieces: list[Unit] = []
         for k, j in _runs(chrome):
             start, end = tokens[k][0], tokens[j - 1][1]
@@ -199,8 +228,9 @@ def _prose_start(words: list[str]) -> int | None:
     for k in range(MIN_CHROME_RUN, len(words) - MIN_PROSE_WORDS + 1):
         if not words[k][:1].isupper():
             continue
-        # the whole run before must read as headlines: no clause breaks, few function words
-        if any(w.endswith((",", ";", ":")) for w in words[:k]):
+        # the whole run before must read as headlines: few function words, and no clause
+        # breaks unless in title case ("Report: Star Quits Show, Fans Stunned")
+        if any(w.endswith((",", ";", ":")) for w in words[:k]) and not title_case(words[:k]):
             return None
         before, after = words[max(0, k - SIDE_WORDS) : k], words[k : k + 3 * SIDE_WORDS // 2]
         if (
@@ -222,6 +252,14 @@ def _lines(text: str, offset: int) -> list[tuple[int, int]]:
             spans.append((offset + begin, offset + begin + len(stripped)))
         start += len(piece) + 1
     return spans
+
+
+def _may_hold_furniture(line: str) -> bool:
+    """Whether a line has a call to action, or figures close enough together to make a
+    ticker stretch: if not, _furniture_tokens would find nothing, and it costs far more."""
+    if may_call_to_action(line) and CALLS_TO_ACTION.search(line) is not None:
+        return True
+    return _CLOSE_FIGURES.search(line) is not None
 
 
 def _furniture_tokens(line: str, tokens: list[tuple[int, int]]) -> list[bool]:

@@ -18,9 +18,9 @@ def decide(
     multilabel: bool,
     threshold: float | None = None,
 ) -> np.ndarray:
-    """Boolean matrix (texts x tags) of the tags each row of scores gets."""
+    """Boolean matrix (texts x tags, at least one tag) of the tags each row of scores gets."""
     rows = np.arange(len(scores))
-    best = scores.argmax(axis=1) if scores.shape[1] else np.zeros(len(scores), dtype=int)
+    best = scores.argmax(axis=1)
     if threshold is not None:
         chosen = scores >= threshold
         if not multilabel:
@@ -31,8 +31,7 @@ def decide(
     chosen = scores >= thresholds if multilabel else np.zeros(scores.shape, dtype=bool)
     none_passed = ~chosen.any(axis=1)
     chosen[rows[none_passed], best[none_passed]] = True
-    if scores.shape[1]:
-        chosen[scores[rows, best] < abstain] = False
+    chosen[scores[rows, best] < abstain] = False
     return chosen
 
 

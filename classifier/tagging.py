@@ -42,10 +42,7 @@ def tag_documents(
     unit_subs = model.subtopic_scores(features) if deep and flat else None
     chrome = np.array([u.chrome for doc in units for u in doc], dtype=bool)[: len(flat)]
     voting = model.topical(unit_scores) & ~chrome
-    shown = model.tags(unit_scores, options) if paragraphs else [[] for _ in flat]
-    shown = [[] if is_chrome else tags for tags, is_chrome in zip(shown, chrome, strict=True)]
-    if unit_subs is not None and paragraphs:
-        shown = [model.with_subtopics(tags, unit_subs[i], options) for i, tags in enumerate(shown)]
+    shown = _unit_tags(model, unit_scores, unit_subs, chrome, options) if paragraphs else []
     if model.rollup == WHOLE:
         article, article_subs = _whole(model, texts, units, deep)
     else:
@@ -58,7 +55,8 @@ def tag_documents(
         tags, sub_scores = chosen[k], article_subs[k] if article_subs is not None else None
         if sub_scores is not None:
             tags = model.with_subtopics(tags, sub_scores, options)
-        language = detect(texts[k])
+        # the story's language, not the site's: chrome by rule is left out when there is more
+        language = detect(" ".join(u.text for u in doc if not u.chrome) or texts[k])
         quiet = language != "en" and not options.any_language  # English features, other words
         paragraph_tags = [
             ParagraphTags(
@@ -69,6 +67,25 @@ def tag_documents(
         offset += 0 if whole_only else len(doc)
         results.append(ArticleTags([] if quiet else tags, paragraph_tags, article[k], language))
     return results
+
+
+def _unit_tags(
+    model: "TopicModel",
+    scores: np.ndarray,
+    subtopic_scores: np.ndarray | None,
+    chrome: np.ndarray,
+    options: TagOptions,
+) -> list[list[Tag]]:
+    """The tags shown for each unit: none for chrome."""
+    shown = [
+        [] if is_chrome else tags
+        for tags, is_chrome in zip(model.tags(scores, options), chrome, strict=True)
+    ]
+    if subtopic_scores is not None:
+        shown = [
+            model.with_subtopics(tags, subtopic_scores[i], options) for i, tags in enumerate(shown)
+        ]
+    return shown
 
 
 def _whole(

@@ -77,17 +77,19 @@ def _subtopic_metrics(
     deep = [i for i, e in enumerate(examples) if any(taxonomy.level(x) == 2 for x in e.labels)]
     if not deep:
         return {}
+    hierarchical = score_predictions(
+        [taxonomy.with_ancestors(e.labels) for e in examples],
+        [p + s for p, s in zip(predicted, subs, strict=True)],
+        [*model.labels, *parts.labels],
+    )
+    del hierarchical["top1_main"]  # labels with their ancestors have no main one to compare
     return {
         "level2": score_predictions(
             [[x for x in examples[i].labels if taxonomy.level(x) == 2] for i in deep],
             [subs[i] for i in deep],
             parts.labels,
         ),
-        "hierarchical": score_predictions(
-            [taxonomy.with_ancestors(e.labels) for e in examples],
-            [p + s for p, s in zip(predicted, subs, strict=True)],
-            [*model.labels, *parts.labels],
-        ),
+        "hierarchical": hierarchical,
     }
 
 

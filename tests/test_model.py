@@ -123,3 +123,17 @@ def test_two_label_data_works_in_the_lean_path(small_corpus_file):
     assert model.labels == ["economy, business and finance", "science and technology"]
     texts = [e.text for e in examples[:5]]
     np.testing.assert_allclose(model.scores(texts), model.reference_scores(texts), rtol=1e-9)
+
+
+def test_the_language_is_the_storys_not_the_site_chrome(model):
+    chrome = "Click here for the latest gold and silver prices " * 20
+    story = (
+        "Le gouvernement a présenté mardi une réforme des retraites qui repousse l'âge légal "
+        "de départ, et les syndicats ont appelé à une grève nationale dans les transports."
+    )
+    french, english = model.tag_documents([f"{chrome}\n\n{story}", chrome + STORY])
+    assert (french.language, french.tags) == ("other", [])
+    assert english.language == "en" and english.tags
+    asked = model.tag_documents([f"{chrome}\n\n{story}"], TagOptions(any_language=True))[0]
+    assert asked.language == "other"
+    np.testing.assert_array_equal(asked.scores, french.scores)  # scored all the same

@@ -1,6 +1,18 @@
 """Pages cut into units: paragraphs kept whole, flattened pages cut, chrome flagged."""
 
-from classifier.segment import Segmenter, train_sentence_splitter
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from classifier.chrome import CALLS_TO_ACTION, count_figures, figure_flags, may_call_to_action
+from classifier.segment import (
+    Segmenter,
+    _furniture_tokens,
+    _may_hold_furniture,
+    train_sentence_splitter,
+)
 
 LEDE = (
     "India's selectors on Monday named three uncapped batters for the Test series against "
@@ -78,3 +90,71 @@ def test_sentence_boundaries_learned_from_our_text_know_abbreviations():
     long_line = " ".join(["The U.S. economy grew 3% in the year to June, officials said."] * 20)
     cut = [u.text for u in splitter.units(long_line)]
     assert all(not u.endswith("U.S.") for u in cut)
+
+
+# Shortcuts that skip the token-by-token search must never skip a line where it finds something.
+_PIECES = [
+    "Sensex",
+    "81,234",
+    "+4.5%",
+    "(12)",
+    "-",
+    "$5",
+    "rose",
+    "the",
+    "click here",
+    "Read More",
+    "Google Play",
+    "watch the video",
+    "for",
+    "gold",
+    "prices",
+    "1.2",
+    "in",
+    "Nifty",
+    "said",
+]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=60))
+def test_the_furniture_shortcut_never_hides_furniture(pieces):
+    line = " ".join(pieces)
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+    if any(_furniture_tokens(line, tokens)):
+        assert _may_hold_furniture(line)
+    assert count_figures(line) == sum(figure_flags(line.split()))
+    if CALLS_TO_ACTION.search(line):
+        assert may_call_to_action(line)
+
+
+@pytest.mark.parametrize(
+    ("stretch", "ticker"),
+    [
+        ("81,234 Sensex Nifty 24,100 Gold +1.5", True),  # three figures across six tokens
+        ("81,234 Sensex Nifty Bank 24,100 Gold +1.5", False),  # the same across seven
+    ],
+)
+def test_the_shortcut_sees_a_ticker_as_wide_as_the_window(stretch, ticker):
+    line = f"{'word ' * 20}{stretch}{' word' * 20}"
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+    assert any(_furniture_tokens(line, tokens)) == ticker
+    assert _may_hold_furniture(line) == ticker
+
+
+def test_the_shortcut_lets_prose_with_scattered_figures_through_untouched():
+    prose = "Sales rose 4 per cent in 2004, the firm said, and 300 jobs will go by March " * 3
+    assert not _may_hold_furniture(prose)
+    assert _may_hold_furniture("Markets today: Sensex 81,234 +487.20 Nifty 24,100 +167.35 and more")
+
+
+def test_title_case_headlines_with_colons_and_commas_are_cut_from_the_lede():
+    page = (
+        "Report: Star Quits Hit Show After Three Seasons, Fans Stunned Senate Votes To Extend "
+        "Farm Bill Through March City councillors voted on Tuesday to close the last public "
+        "library branch in the eastern suburbs, citing a budget gap of four million dollars."
+    )
+    units = Segmenter().units(page)
+    assert any(u.chrome and u.text.startswith("Report: Star Quits") for u in units)
+    assert all(u.chrome for u in units if "Fans Stunned" in u.text)
+    assert any(not u.chrome and "City councillors voted" in u.text for u in units)

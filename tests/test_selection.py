@@ -10,7 +10,9 @@ THRESHOLDS = np.array([0.5, 0.6, 0.7])
 
 def rule(scores, **kwargs):
     options = {"thresholds": THRESHOLDS, "abstain": 0.2, "multilabel": True, **kwargs}
-    return decide(np.array(scores, float), **options).tolist()
+    chosen = decide(np.array(scores, float), **options)
+    assert chosen.dtype == bool  # choices, not numbers that merely compare equal to them
+    return chosen.tolist()
 
 
 def test_every_tag_at_or_above_its_own_threshold():
