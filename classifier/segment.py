@@ -119,15 +119,15 @@ class Segmenter:
         words = line.count(" ") + 1
         if words <= MIXED_WORDS:
             return [Unit(offset, offset + len(line), line, False)]
-        if not (furniture and _may_hold_furniture(line)):  # nothing to find token by token
-            tokens, chrome = [], []
-        else:
-            tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
-            chrome = _furniture_tokens(line, tokens)
-        if not any(chrome) and (words <= LONG_WORDS or not self._has_unpunctuated_run(line)):
-            return self._front_trimmed(line, offset)  # a paragraph of prose: one unit
-        if not chrome:
-            tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
+        # Looking token by token costs far more than the page-wide and line-wide checks that
+        # say whether there is anything to find.
+        searched = furniture and _may_hold_furniture(line)
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)] if searched else []
+        chrome = _furniture_tokens(line, tokens) if searched else []
+        if not any(chrome):
+            if words <= LONG_WORDS or not self._has_unpunctuated_run(line):
+                return self._front_trimmed(line, offset)  # a paragraph of prose: one unit
+            tokens = tokens or [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
             chrome = [False] * len(tokens)
         pieces: list[Unit] = []
         for k, j in _runs(chrome):
