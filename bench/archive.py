@@ -31,7 +31,8 @@ SHARD = 100_000  # articles per archive file
 SOURCES = ("bbc-news-train.jsonl", "bbc-news-test.jsonl", "huffpost-2018-2019.jsonl")
 SOURCES += ("reuters21578-modapte-train.jsonl",)
 SEED = 17
-PARTITION_LINES = 50_000  # tag-archive's default; --partition-lines for a quick trial
+PARTITION_LINES = 50_000  # tag-archive's default
+MIN_PARTITIONS = 20  # a smaller archive is cut finer, or the second worker would sit idle
 
 
 def build_archive(articles: int) -> list[Path]:
@@ -219,9 +220,13 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--loop-articles", type=int, default=20_000, help="for today's loop")
     parser.add_argument("--model", default=str(PROJECT / "models"))
-    parser.add_argument("--partition-lines", type=int, default=PARTITION_LINES)
+    parser.add_argument(
+        "--partition-lines",
+        type=int,
+        help=f"default: {PARTITION_LINES:,}, or finer so that there are {MIN_PARTITIONS}",
+    )
     args = parser.parse_args()
-    lines = args.partition_lines
+    lines = args.partition_lines or min(PARTITION_LINES, -(-args.articles // MIN_PARTITIONS))
     shards = build_archive(args.articles)
     print(f"archive: {len(shards)} files in {shards[0].parent}", flush=True)
     measured: dict = {
