@@ -36,6 +36,7 @@ MIN_CHROME_RUN = 6  # fused headlines before a sentence: at least this many word
 MIN_PROSE_WORDS = 8  # and the sentence they run into: at least this many
 UNPUNCTUATED_WORDS = 4  # an unpunctuated stretch this long in a flattened page is headlines
 UNPUNCTUATED_RUN = 12  # a long line with an unpunctuated stretch this long is a flattened page
+TAIL_WORDS = 3 * UNPUNCTUATED_RUN  # the words at a long line's end whose sentences are looked at
 LONG_SENTENCE = 25  # a sentence this long may be headlines fused with its opening
 FIRST_SENTENCE = 30  # a paragraph whose first sentence runs longer may open with headlines
 SIDE_WORDS = 8  # words looked at before a possible start of prose (and half again after it)
@@ -63,8 +64,9 @@ def _close_figures_pattern(figures: int, window: int) -> str:
 
 
 _CLOSE_FIGURES = re.compile(_close_figures_pattern(_FIGURES_IN_WINDOW, TICKER_TOKENS))
-_FIRST_END = re.compile(r"[.!?][\"'\u2019\u201d)]*(?:\s|$)")
-_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)]*$")
+# closing marks after the full stop, as Punkt keeps them with the sentence they close
+_FIRST_END = re.compile(r"[.!?][\"'\u2019\u201d)\]}]*(?:\s|$)")
+_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]}]*$")
 
 
 class Unit(NamedTuple):
@@ -179,11 +181,15 @@ class Segmenter:
             # Only the last sentence can lack an ending (the others end where punctuation
             # ended them), and it has one: no need to find the sentences, which costs most.
             return False
-        for s, e in self._sentences.span_tokenize(line):
-            words = line[s:e].split()
-            if len(words) >= UNPUNCTUATED_RUN and not _SENTENCE_END.search(words[-1]):
-                return True
-        return False
+        # Punkt decides each break from the words on either side of it, so the breaks it finds
+        # in the line's tail are the line's own: the last sentence is the tail's last, or is
+        # longer than the tail when the tail holds no break.
+        tail = _tail_start(line, TAIL_WORDS)
+        sentences = list(self._sentences.span_tokenize(line[tail:]))
+        if tail and len(sentences) == 1:
+            return True
+        start, end = sentences[-1]
+        return len(line[tail + start : tail + end].split()) >= UNPUNCTUATED_RUN
 
     def _grouped(self, line: str, sentences: list[tuple[int, int]], offset: int) -> list[Unit]:
         """Consecutive prose sentences regrouped into units of about CHUNK_WORDS words."""
@@ -252,6 +258,15 @@ def _lines(text: str, offset: int) -> list[tuple[int, int]]:
             spans.append((offset + begin, offset + begin + len(stripped)))
         start += len(piece) + 1
     return spans
+
+
+def _tail_start(line: str, words: int) -> int:
+    """Offset of the last `words` words of a line (0 when it has no more)."""
+    pieces = line.rsplit(None, words)  # the head, then the last `words` words
+    if len(pieces) <= words:
+        return 0
+    rest = line[len(pieces[0]) :]
+    return len(line) - len(rest.lstrip())
 
 
 def _may_hold_furniture(line: str) -> bool:

@@ -3,11 +3,13 @@
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from classifier.chrome import CALLS_TO_ACTION, count_figures, figure_flags, may_call_to_action
 from classifier.segment import (
+    _SENTENCE_END,
+    UNPUNCTUATED_RUN,
     Segmenter,
     _furniture_tokens,
     _may_hold_furniture,
@@ -158,3 +160,27 @@ def test_title_case_headlines_with_colons_and_commas_are_cut_from_the_lede():
     assert any(u.chrome and u.text.startswith("Report: Star Quits") for u in units)
     assert all(u.chrome for u in units if "Fans Stunned" in u.text)
     assert any(not u.chrome and "City councillors voted" in u.text for u in units)
+
+
+_ENDINGS = ["said.", "ended.]", "Why?", "No!", "(see page)", "Yes.", "and"]
+_SENTENCES = st.tuples(
+    st.lists(st.sampled_from(["word", "word", "word", "Mr.", "U.S."]), max_size=40),
+    st.sampled_from(_ENDINGS),
+).map(lambda sentence: " ".join([*sentence[0], sentence[1]]))
+_SPLITTER = Segmenter(train_sentence_splitter(["Mr. Smith of the U.S. Navy said so. " * 40]))
+
+
+def _unpunctuated_by_every_sentence(segmenter: Segmenter, line: str) -> bool:
+    """The plain rule: some sentence of the whole line, long enough, never ends."""
+    return any(
+        len(words) >= UNPUNCTUATED_RUN and not _SENTENCE_END.search(words[-1])
+        for words in (line[s:e].split() for s, e in segmenter._sentences.span_tokenize(line))
+    )
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_SENTENCES, min_size=1, max_size=12))
+@example(["Yes.", "word " * 40 + "and"])  # a last sentence longer than the tail
+def test_sentences_looked_for_in_the_tail_only_give_the_whole_line_verdict(sentences):
+    line = " ".join(sentences)
+    assert _SPLITTER._has_unpunctuated_run(line) == _unpunctuated_by_every_sentence(_SPLITTER, line)
