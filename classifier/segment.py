@@ -33,6 +33,7 @@ LONG_WORDS = 150  # a line longer than this is never one paragraph of a story
 MIXED_WORDS = 30  # a line longer than this is cut up when chrome shows inside it
 CHUNK_WORDS = 60  # prose sentences are regrouped into units of about this many words
 MIN_CHROME_RUN = 6  # fused headlines before a sentence: at least this many words
+TITLE_RUN_WORDS = 12  # a title-case run before prose this long is headlines, not a name
 MIN_PROSE_WORDS = 8  # and the sentence they run into: at least this many
 UNPUNCTUATED_WORDS = 4  # an unpunctuated stretch this long in a flattened page is headlines
 UNPUNCTUATED_RUN = 12  # a long line with an unpunctuated stretch this long is a flattened page
@@ -221,16 +222,19 @@ def _split_headlines(
         return [((start, end), len(words) >= UNPUNCTUATED_WORDS)]
     if len(words) < LONG_SENTENCE:  # a punctuated headline ("... 'This Is Us'?") or prose
         return [((start, end), len(words) >= UNPUNCTUATED_WORDS and title_case(words))]
-    cut = _prose_start(words) if first else None
+    cut = _prose_start(words, title_case_runs=True) if first else None
     if cut is None:
         return [((start, end), False)]
     return [((start, tokens[cut - 1][1]), True), ((tokens[cut][0], end), False)]
 
 
-def _prose_start(words: list[str]) -> int | None:
+def _prose_start(words: list[str], *, title_case_runs: bool = False) -> int | None:
     """Where a sentence that opens with fused headlines turns into prose, if it does: the
     first capitalised word after which the next words read as prose while the words before
-    it read as headlines (looked at a few words either side)."""
+    it read as headlines (looked at a few words either side). With `title_case_runs`, on a
+    page that shows site furniture, a long title-case run counts as headlines too; a
+    paragraph-sized line without furniture is more often one story's own headline and lede.
+    """
     for k in range(MIN_CHROME_RUN, len(words) - MIN_PROSE_WORDS + 1):
         if not words[k][:1].isupper():
             continue
@@ -240,12 +244,22 @@ def _prose_start(words: list[str]) -> int | None:
             return None
         before, after = words[max(0, k - SIDE_WORDS) : k], words[k : k + 3 * SIDE_WORDS // 2]
         if (
-            function_share(words[:k]) < HEADLINE_SHARE
+            (
+                function_share(words[:k]) < HEADLINE_SHARE
+                or (title_case_runs and _title_case_run(words[:k]))
+            )
             and headlinese(before)
             and function_share(after) >= PROSE_SHARE
+            and not title_case(after)  # title-case "To", "Of" and "In" are headlines' too
         ):
             return k
     return None
+
+
+def _title_case_run(words: list[str]) -> bool:
+    """Several headlines in title case, whose capitalised "To", "Of" and "In" look like the
+    function words of prose to a count of function words."""
+    return len(words) >= TITLE_RUN_WORDS and title_case(words)
 
 
 def _lines(text: str, offset: int) -> list[tuple[int, int]]:

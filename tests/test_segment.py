@@ -184,3 +184,27 @@ def _unpunctuated_by_every_sentence(segmenter: Segmenter, line: str) -> bool:
 def test_sentences_looked_for_in_the_tail_only_give_the_whole_line_verdict(sentences):
     line = " ".join(sentences)
     assert _SPLITTER._has_unpunctuated_run(line) == _unpunctuated_by_every_sentence(_SPLITTER, line)
+
+
+TITLE_CASE_HEADLINES = (
+    "Pop Star Cancels World Tour Dates To Focus On Her Health Late-Night Host Mocks "
+    "Senator Over Viral Video Of Airport Meltdown Streaming Giant Raises Prices Again For "
+    "Ad-Free Plan"
+)
+HEADLINE_AND_SUMMARY = (
+    "City Council Votes To Close Eastern Library Branch Councillors said on Tuesday that a "
+    "budget gap of four million dollars left them no choice but to shut the last branch."
+)
+
+
+def test_title_case_headlines_on_a_page_with_furniture_are_cut_before_the_story():
+    page = f"{TITLE_CASE_HEADLINES} {HEADLINE_AND_SUMMARY} Watch the video {TITLE_CASE_HEADLINES}"
+    voting = [u.text for u in Segmenter().units(page) if not u.chrome]
+    assert len(voting) == 1
+    assert "Councillors said on Tuesday" in voting[0]
+    assert "Pop Star Cancels" not in voting[0] and "Mocks Senator" not in voting[0]
+
+
+def test_a_story_headline_fused_with_its_lede_stays_with_it_without_furniture():
+    line = f"{TITLE_CASE_HEADLINES} {HEADLINE_AND_SUMMARY}"
+    assert [u.chrome for u in Segmenter().units(line)] == [False]
