@@ -258,8 +258,9 @@ def _prose_start(words: list[str], *, title_case_runs: bool = False) -> int | No
 
 def _title_case_run(words: list[str]) -> bool:
     """Several headlines in title case, whose capitalised "To", "Of" and "In" look like the
-    function words of prose to a count of function words."""
-    return len(words) >= TITLE_RUN_WORDS and title_case(words)
+    function words of prose to a count of function words; the run ends where they do, on a
+    word that is not lower case, never a few words into the prose."""
+    return len(words) >= TITLE_RUN_WORDS and not words[-1][:1].islower() and title_case(words)
 
 
 def _lines(text: str, offset: int) -> list[tuple[int, int]]:

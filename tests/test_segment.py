@@ -13,6 +13,7 @@ from classifier.segment import (
     Segmenter,
     _furniture_tokens,
     _may_hold_furniture,
+    _prose_start,
     train_sentence_splitter,
 )
 
@@ -88,10 +89,14 @@ def test_a_results_table_without_prose_is_not_chrome():
 
 def test_sentence_boundaries_learned_from_our_text_know_abbreviations():
     text = "The U.S. economy grew. Mr. Smith said so. " * 50
-    splitter = Segmenter(train_sentence_splitter([text]))
-    long_line = " ".join(["The U.S. economy grew 3% in the year to June, officials said."] * 20)
-    cut = [u.text for u in splitter.units(long_line)]
-    assert all(not u.endswith("U.S.") for u in cut)
+    line = "Mr. Smith said the U.S. Navy would sail. Officials agreed."
+    # the abbreviations are all in the second text: small data is learned from whole
+    trained = Segmenter(train_sentence_splitter(["Rain fell. It stopped.", text]))
+    assert [line[s:e] for s, e in trained._sentences.span_tokenize(line)] == [
+        "Mr. Smith said the U.S. Navy would sail.",
+        "Officials agreed.",
+    ]
+    assert len(list(Segmenter()._sentences.span_tokenize(line))) == 4  # untrained: cut at "Mr."
 
 
 # Shortcuts that skip the token-by-token search must never skip a line where it finds something.
@@ -208,3 +213,16 @@ def test_title_case_headlines_on_a_page_with_furniture_are_cut_before_the_story(
 def test_a_story_headline_fused_with_its_lede_stays_with_it_without_furniture():
     line = f"{TITLE_CASE_HEADLINES} {HEADLINE_AND_SUMMARY}"
     assert [u.chrome for u in Segmenter().units(line)] == [False]
+
+
+TITLE_LINE = "Star Quits Show To Focus On Family As Fans Rally Behind Her"
+PROSE_LINE = "The singer said on Monday that she would take a year away from the stage."
+TITLE_RUN, PROSE = TITLE_LINE.split(), PROSE_LINE.split()
+
+
+def test_a_title_case_run_of_twelve_words_before_prose_is_headlines_on_a_page_with_furniture():
+    assert _prose_start(TITLE_RUN + PROSE, title_case_runs=True) == len(TITLE_RUN)
+    assert _prose_start(TITLE_RUN[1:] + PROSE, title_case_runs=True) is None  # a name, maybe
+    assert _prose_start(TITLE_RUN + PROSE) is None  # no furniture: the story's own headline
+    sentence_case = [w.lower() if k else w for k, w in enumerate(TITLE_RUN)]
+    assert _prose_start(sentence_case + PROSE, title_case_runs=True) is None
