@@ -1,6 +1,7 @@
 """Pages cut into units: paragraphs kept whole, flattened pages cut, chrome flagged."""
 
 import re
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -226,3 +227,58 @@ def test_a_title_case_run_of_twelve_words_before_prose_is_headlines_on_a_page_wi
     assert _prose_start(TITLE_RUN + PROSE) is None  # no furniture: the story's own headline
     sentence_case = [w.lower() if k else w for k, w in enumerate(TITLE_RUN)]
     assert _prose_start(sentence_case + PROSE, title_case_runs=True) is None
+
+
+_PAGE_PIECES = [
+    LEDE,
+    HEADLINES,
+    TICKER,
+    "Click here for prices",
+    "Watch the video",
+    TITLE_CASE_HEADLINES,
+    HEADLINE_AND_SUMMARY,
+    f"{HEADLINES} {LEDE}",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_PAGE_PIECES), st.sampled_from([" ", "\n", "\n\n", " \n\n  "])),
+        min_size=1,
+        max_size=14,
+    )
+)
+def test_every_unit_of_any_page_indexes_it_in_reading_order(pieces):
+    page = "  " + "".join(piece + gap for piece, gap in pieces)
+    units = Segmenter().units(page)
+    assert units
+    for unit in units:
+        assert page[unit.start : unit.end] == unit.text and unit.text.strip() == unit.text
+        assert type(unit.chrome) is bool
+    assert all(a.end <= b.start for a, b in pairwise(units))
+
+
+def test_prose_sentences_are_regrouped_into_units_of_at_most_sixty_words():
+    def sentence(words: int) -> str:
+        return " ".join(["Officials"] + ["word"] * (words - 2) + ["ended."])
+
+    sentences = " ".join(sentence(n) for n in (30, 31, 20, 20, 20))
+    units = Segmenter().units(f"Click here for prices {sentences}")
+    # 30 + 31 is one word too many; 31 + 20 fits; 31 + 20 + 20 does not
+    assert [u.text.count(" ") + 1 for u in units if not u.chrome] == [30, 51, 40]
+
+
+MARKET_HEADLINES = "Sensex slumps 800 points Rupee hits record low"
+
+
+def test_headlines_fused_to_a_paragraph_are_cut_off_exactly_where_its_prose_begins():
+    # eight words of headlines and the lede's 22-word first sentence: 30, the fewest looked at
+    page = f"Intro line here.\n\n{MARKET_HEADLINES} {LEDE}"
+    units = Segmenter().units(page)
+    assert [(u.text, u.chrome) for u in units] == [
+        ("Intro line here.", False),
+        (MARKET_HEADLINES, True),
+        (LEDE, False),
+    ]
+    assert all(page[u.start : u.end] == u.text for u in units)
