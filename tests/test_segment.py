@@ -7,9 +7,17 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from classifier.chrome import CALLS_TO_ACTION, count_figures, figure_flags, may_call_to_action
+from classifier.chrome import (
+    CALLS_TO_ACTION,
+    count_figures,
+    figure_flags,
+    is_ticker,
+    may_call_to_action,
+)
 from classifier.segment import (
     _SENTENCE_END,
+    CALL_REACH,
+    TICKER_TOKENS,
     UNPUNCTUATED_RUN,
     Segmenter,
     _furniture_tokens,
@@ -282,3 +290,37 @@ def test_headlines_fused_to_a_paragraph_are_cut_off_exactly_where_its_prose_begi
         (LEDE, False),
     ]
     assert all(page[u.start : u.end] == u.text for u in units)
+
+
+def _furniture_by_every_window(line: str) -> list[bool]:
+    """The furniture rule as written, with no sliding count: each call-to-action phrase and
+    the lower-case words after it, up to a sentence end; every window of tokens that is a
+    ticker, its figures and the names right before them."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+    words = [line[a:b] for a, b in spans]
+    flags = [False] * len(words)
+    for match in CALLS_TO_ACTION.finditer(line):
+        inside = [k for k, (a, b) in enumerate(spans) if b > match.start() and a < match.end()]
+        for k in inside:
+            flags[k] = True
+        for k in range(inside[-1] + 1, min(inside[-1] + 1 + CALL_REACH, len(words))):
+            if words[k][:1].isupper():
+                break
+            flags[k] = True
+            if _SENTENCE_END.search(words[k]):
+                break
+    figures = [*figure_flags(words), False]
+    for k in range(len(words) - TICKER_TOKENS + 1):
+        if is_ticker(" ".join(words[k : k + TICKER_TOKENS])):
+            for i in range(k, k + TICKER_TOKENS):
+                flags[i] = flags[i] or figures[i] or figures[i + 1]
+    return flags
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([*_PIECES, "Sensex", "Gold", "prices.", "Markets"]), max_size=60))
+@example(["click here", "for", "the", "gold", "prices", "rose", "in", "the", "said"])
+def test_the_furniture_search_finds_what_every_window_finds(pieces):
+    line = " ".join(pieces)
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+    assert _furniture_tokens(line, tokens) == _furniture_by_every_window(line)
