@@ -68,7 +68,6 @@ CAPTION = re.compile(
     re.IGNORECASE,
 )
 MENU_SEPARATORS = re.compile(r"\s[|\u2022\u203a\u00bb/\u00b7]\s")
-_TOKEN = re.compile(r"\S+")
 _FIGURE_CHAR = r"[-+\u2212\u25b2\u25bc%(),.$€£₹¥\d]"
 _NUMBERISH = re.compile(rf"^{_FIGURE_CHAR}+%?$")
 # The same tokens found in running text, counted in one pass of the regex engine; written to
