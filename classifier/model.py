@@ -63,6 +63,7 @@ class TopicModel:
         weights, intercept = linear_parts(self.pipeline[-1])
         self._scorer = LinearScorer(self.pipeline[0], weights, intercept)
         self.topic_ids = [self._topic_id(label) for label in self.labels]
+        self._label_column = {label: k for k, label in enumerate(self.labels)}
         sub_labels = self.subtopics.labels if self.subtopics else []
         self.subtopic_ids = [self._topic_id(label) for label in sub_labels]
         # Row-compressed, as features @ weights wants it: models saved with column-compressed
@@ -72,7 +73,14 @@ class TopicModel:
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        derived_on_load = ("_scorer", "topic_ids", "subtopic_ids", "_subtopic_weights", "segmenter")
+        derived_on_load = (
+            "_scorer",
+            "topic_ids",
+            "_label_column",
+            "subtopic_ids",
+            "_subtopic_weights",
+            "segmenter",
+        )
         for derived in derived_on_load:
             del state[derived]
         return state
@@ -141,31 +149,50 @@ class TopicModel:
         ]
 
     def with_subtopics(
-        self, tags: list[Tag], sub_scores: np.ndarray, options: TagOptions
-    ) -> list[Tag]:
-        """The tags with the subtopics chosen under each, by the same rule at level 2."""
+        self, rows: list[list[Tag]], sub_scores: np.ndarray, options: TagOptions
+    ) -> list[list[Tag]]:
+        """Each row's tags with the subtopics chosen under each, by the same rule at level 2.
+
+        The rule runs once per parent over every row tagged with it, not once per tag: a page
+        of forty paragraphs costs a handful of calls, which is what keeps depth 2 cheap.
+        """
         assert self.subtopics is not None
-        parts, result = self.subtopics, []
-        for tag in tags:
-            columns = parts.columns_under(self.labels.index(tag.label))
+        parts = self.subtopics
+        tagged: dict[int, list[int]] = {}  # parent column -> the rows tagged with it
+        for row, tags in enumerate(rows):
+            for tag in tags:
+                tagged.setdefault(self._label_column[tag.label], []).append(row)
+        chosen_under: dict[tuple[int, int], tuple[Tag, ...]] = {}
+        for parent, parent_rows in tagged.items():
+            columns = parts.columns_under(parent)
             if not len(columns):  # no subtopic of this topic could be learned
-                result.append(tag._replace(subtopics=()))
                 continue
-            scores = sub_scores[columns][np.newaxis, :]
+            scores = sub_scores[np.ix_(parent_rows, columns)]
             chosen = decide(
                 scores,
                 parts.thresholds[columns],
-                parts.abstain[self.labels.index(tag.label)],
+                parts.abstain[parent],
                 multilabel=True,
                 threshold=options.threshold,
             )
-            picked = ranked(scores, chosen, options.top_k)[0]
-            subs = tuple(
-                Tag(parts.labels[columns[k]], float(scores[0, k]), self.subtopic_ids[columns[k]])
-                for k in picked
-            )
-            result.append(tag._replace(subtopics=subs))
-        return result
+            for row, picked, row_scores in zip(
+                parent_rows, ranked(scores, chosen, options.top_k), scores, strict=True
+            ):
+                chosen_under[row, parent] = tuple(
+                    Tag(
+                        parts.labels[columns[k]],
+                        float(row_scores[k]),
+                        self.subtopic_ids[columns[k]],
+                    )
+                    for k in picked
+                )
+        return [
+            [
+                tag._replace(subtopics=chosen_under.get((row, self._label_column[tag.label]), ()))
+                for tag in tags
+            ]
+            for row, tags in enumerate(rows)
+        ]
 
     def topical(self, scores: np.ndarray) -> np.ndarray:
         """Rows that get a topic under the model's own rule; the others are boilerplate."""

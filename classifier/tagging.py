@@ -42,7 +42,7 @@ def tag_documents(
     unit_subs = model.subtopic_scores(features) if deep and flat else None
     chrome = np.array([u.chrome for doc in units for u in doc], dtype=bool)[: len(flat)]
     voting = model.topical(unit_scores) & ~chrome
-    shown = _unit_tags(model, unit_scores, unit_subs, chrome, options) if paragraphs else []
+    shown = _unit_tags(model, unit_scores, chrome, options) if paragraphs else []
     if model.rollup == WHOLE:
         article, article_subs = _whole(model, texts, units, deep)
     else:
@@ -50,11 +50,16 @@ def tag_documents(
         article = _combined(segments, unit_scores, model.rollup, len(units))
         article_subs = _combined(segments, unit_subs, model.rollup, len(units)) if deep else None
     chosen = _article_tags(model, article, options)
+    if article_subs is not None:
+        # units and articles in one pass of the level-2 rule
+        unit_rows = unit_subs[: len(shown)] if unit_subs is not None else None
+        both = model.with_subtopics(
+            shown + chosen, _stacked(model, unit_rows, article_subs), options
+        )
+        shown, chosen = both[: len(shown)], both[len(shown) :]
     results, offset = [], 0
     for k, doc in enumerate(units):
-        tags, sub_scores = chosen[k], article_subs[k] if article_subs is not None else None
-        if sub_scores is not None:
-            tags = model.with_subtopics(tags, sub_scores, options)
+        tags = chosen[k]
         # the story's language, not the site's: chrome by rule is left out when there is more
         language = detect(" ".join(u.text for u in doc if not u.chrome) or texts[k])
         quiet = language != "en" and not options.any_language  # English features, other words
@@ -70,22 +75,24 @@ def tag_documents(
 
 
 def _unit_tags(
-    model: "TopicModel",
-    scores: np.ndarray,
-    subtopic_scores: np.ndarray | None,
-    chrome: np.ndarray,
-    options: TagOptions,
+    model: "TopicModel", scores: np.ndarray, chrome: np.ndarray, options: TagOptions
 ) -> list[list[Tag]]:
     """The tags shown for each unit: none for chrome."""
-    shown = [
+    return [
         [] if is_chrome else tags
         for tags, is_chrome in zip(model.tags(scores, options), chrome, strict=True)
     ]
-    if subtopic_scores is not None:
-        shown = [
-            model.with_subtopics(tags, subtopic_scores[i], options) for i, tags in enumerate(shown)
-        ]
-    return shown
+
+
+def _stacked(
+    model: "TopicModel", units: np.ndarray | None, articles: list[np.ndarray | None]
+) -> np.ndarray:
+    """Level-2 scores of the shown units, then of the articles, as one matrix; zeros for an
+    article where nothing voted (it has no tag to put subtopics under)."""
+    assert model.subtopics is not None
+    blank = np.zeros(len(model.subtopics.labels))
+    shown = [] if units is None else [units]
+    return np.vstack(shown + [blank if row is None else row for row in articles])
 
 
 def _whole(
