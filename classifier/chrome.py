@@ -75,7 +75,8 @@ _NUMBERISH = re.compile(rf"^{_FIGURE_CHAR}+%?$")
 FIGURE_TOKEN = rf"{_FIGURE_CHAR}(?<!\S.){_FIGURE_CHAR}*%?(?!\S)"
 _FIGURE_TOKEN = re.compile(FIGURE_TOKEN)
 _WORD_EDGES = ".,;:'\"\u2018\u2019\u201c\u201d()"
-_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)]*$")
+# closing marks after the full stop, as Punkt keeps them with the sentence they close
+SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]}]*$")
 _LETTERS = re.compile(r"[^\W\d_]")
 
 CALL_MAX_WORDS = 14  # a call to action is short; a longer unit merely mentions the phrase
@@ -150,7 +151,7 @@ def is_headline_like(text: str) -> bool:
     results table, mostly figures, is not one)."""
     tokens = text.split()
     low, high = HEADLINE_WORDS
-    if not low <= len(tokens) <= high or _SENTENCE_END.search(text.strip()):
+    if not low <= len(tokens) <= high or SENTENCE_END.search(text.strip()):
         return False
     return sum(figure_flags(tokens)) < 0.3 * len(tokens)
 

@@ -18,6 +18,7 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTr
 from classifier.chrome import (
     CALLS_TO_ACTION,
     FIGURE_TOKEN,
+    SENTENCE_END,
     TICKER_NUMBER_SHARE,
     chrome_units,
     figure_flags,
@@ -65,9 +66,8 @@ def _close_figures_pattern(figures: int, window: int) -> str:
 
 
 _CLOSE_FIGURES = re.compile(_close_figures_pattern(_FIGURES_IN_WINDOW, TICKER_TOKENS))
-# closing marks after the full stop, as Punkt keeps them with the sentence they close
+# the end of a first sentence, closing marks after the full stop included (chrome.SENTENCE_END)
 _FIRST_END = re.compile(r"[.!?][\"'\u2019\u201d)\]}]*(?:\s|$)")
-_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]}]*$")
 
 
 class Unit(NamedTuple):
@@ -178,7 +178,7 @@ class Segmenter:
         """Whether some long stretch of the line never ends a sentence: headlines or links
         fused together, as prose never is."""
         last_word = line.rsplit(None, 1)[-1] if line.strip() else ""
-        if _SENTENCE_END.search(last_word):
+        if SENTENCE_END.search(last_word):
             # Only the last sentence can lack an ending (the others end where punctuation
             # ended them), and it has one: no need to find the sentences, which costs most.
             return False
@@ -218,7 +218,7 @@ def _split_headlines(
     words = [line[a:b] for a, b in tokens]
     if not words:
         return []
-    if not _SENTENCE_END.search(words[-1]):
+    if not SENTENCE_END.search(words[-1]):
         return [((start, end), len(words) >= UNPUNCTUATED_WORDS)]
     if len(words) < LONG_SENTENCE:  # a punctuated headline ("... 'This Is Us'?") or prose
         return [((start, end), len(words) >= UNPUNCTUATED_WORDS and title_case(words))]
@@ -305,7 +305,7 @@ def _furniture_tokens(line: str, tokens: list[tuple[int, int]]) -> list[bool]:
             if k >= len(tokens) or words[k][:1].isupper():
                 break
             chrome[k] = True
-            if _SENTENCE_END.search(words[k]):
+            if SENTENCE_END.search(words[k]):
                 break
             k += 1
     figures = [*figure_flags(words), False]

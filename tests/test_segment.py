@@ -9,13 +9,13 @@ from hypothesis import strategies as st
 
 from classifier.chrome import (
     CALLS_TO_ACTION,
+    SENTENCE_END,
     count_figures,
     figure_flags,
     is_ticker,
     may_call_to_action,
 )
 from classifier.segment import (
-    _SENTENCE_END,
     CALL_REACH,
     TICKER_TOKENS,
     UNPUNCTUATED_RUN,
@@ -187,7 +187,7 @@ _SPLITTER = Segmenter(train_sentence_splitter(["Mr. Smith of the U.S. Navy said 
 def _unpunctuated_by_every_sentence(segmenter: Segmenter, line: str) -> bool:
     """The plain rule: some sentence of the whole line, long enough, never ends."""
     return any(
-        len(words) >= UNPUNCTUATED_RUN and not _SENTENCE_END.search(words[-1])
+        len(words) >= UNPUNCTUATED_RUN and not SENTENCE_END.search(words[-1])
         for words in (line[s:e].split() for s, e in segmenter._sentences.span_tokenize(line))
     )
 
@@ -307,7 +307,7 @@ def _furniture_by_every_window(line: str) -> list[bool]:
             if words[k][:1].isupper():
                 break
             flags[k] = True
-            if _SENTENCE_END.search(words[k]):
+            if SENTENCE_END.search(words[k]):
                 break
     figures = [*figure_flags(words), False]
     for k in range(len(words) - TICKER_TOKENS + 1):
