@@ -91,13 +91,8 @@ MENU_MAX_WORDS = 40
 TITLE_CASE = 0.75  # share of capitalised words above which a line is in title case
 
 
-def is_figure(token: str) -> bool:
-    """A number, a price, a change or a sign on its own."""
-    return bool(_NUMBERISH.match(token))
-
-
 def figure_flags(tokens: Sequence[str]) -> list[bool]:
-    """is_figure of every token, in one pass (pages have thousands of tokens)."""
+    """Which tokens are figures: a number, a price, a change or a sign on its own."""
     match = _NUMBERISH.match
     return [match(token) is not None for token in tokens]
 
@@ -109,7 +104,7 @@ def may_call_to_action(text: str) -> bool:
 
 
 def count_figures(text: str) -> int:
-    """How many whitespace-separated tokens of the text are figures (is_figure)."""
+    """How many whitespace-separated tokens of the text are figures (as figure_flags)."""
     return len(_FIGURE_TOKEN.findall(text))
 
 
@@ -123,10 +118,9 @@ def is_ticker(text: str) -> bool:
     tokens = text.split()
     if len(tokens) < TICKER_MIN_TOKENS or figures < TICKER_NUMBER_SHARE * len(tokens):
         return False
+    # at least half are figures, so the names are at most the other half: all capitalised
     names = [t for t, figure in zip(tokens, figure_flags(tokens), strict=True) if not figure]
-    return len(names) <= (1 - TICKER_NUMBER_SHARE) * len(tokens) and all(
-        t[:1].isupper() for t in names
-    )
+    return all(t[:1].isupper() for t in names)
 
 
 def is_call_to_action(text: str) -> bool:
