@@ -27,23 +27,31 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def machine() -> str:
-    """One line describing where the figures were measured."""
-    cpu = platform.processor() or platform.machine()
+def cpu_name() -> str:
+    """The processor's model name where Linux gives it, else what platform knows."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    memory = ""
+    return platform.processor() or platform.machine()
+
+
+def memory_gib() -> float | None:
+    """Installed memory in GiB, or None where /proc/meminfo cannot tell."""
     try:
         kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kib / 2**20:.0f} GiB"
     except (OSError, ValueError, IndexError):
-        pass
-    return f"{cpu}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
+        return None
+    return kib / 2**20
+
+
+def machine() -> str:
+    """One line describing where the figures were measured."""
+    memory = memory_gib()
+    size = f", {memory:.0f} GiB" if memory is not None else ""
+    return f"{cpu_name()}, {os.cpu_count()} cores{size}, Python {platform.python_version()}"
 
 
 def today() -> str:

@@ -32,6 +32,7 @@ os.environ["NLTK_DATA"] = str(NLTK_DIR)
 sys.path.insert(0, str(HERE))
 sys.path.append(str(HERE.parent))  # for bench/timing.py, after everything installed
 import load  # noqa: E402  (bench/rivals/load.py)
+from common import cpu_name, memory_gib  # noqa: E402  (bench/common.py)
 from timing import call_latencies  # noqa: E402  (bench/timing.py)
 
 CORPORA = {
@@ -114,25 +115,11 @@ def tree_bytes(path: Path) -> dict:
 
 
 def machine() -> dict:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory_gib = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory_gib = round(int(line.split()[1]) / 1024 / 1024, 1)
-    except OSError:
-        pass
+    memory = memory_gib()
     return {
-        "cpu": cpu,
+        "cpu": cpu_name(),
         "cores": os.cpu_count(),
-        "memory_gib": memory_gib,
+        "memory_gib": None if memory is None else round(memory, 1),
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
