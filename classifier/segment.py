@@ -44,6 +44,8 @@ FIRST_SENTENCE = 30  # a paragraph whose first sentence runs longer may open wit
 SIDE_WORDS = 8  # words looked at before a possible start of prose (and half again after it)
 PROSE_SHARE = 0.25  # function words in prose: about 0.45; in headlines: about 0.15
 HEADLINE_SHARE = 0.12  # a run of headlines fused to a sentence has hardly any
+SHOUTED_SHARE = 0.5  # words in capitals: a few acronyms in headlines, all of them in old wires
+LIST_SHARE = 0.1  # words before a comma: one in ten or more is a list (of names), not headlines
 TICKER_TOKENS = 6  # tokens looked at together when looking for a stretch of prices
 CALL_REACH = 7  # tokens after a call-to-action phrase that belong to it ("for gold prices")
 _TOKEN = re.compile(r"\S+")
@@ -219,12 +221,15 @@ def _split_headlines(
     if not words:
         return []
     if not SENTENCE_END.search(words[-1]):
-        return [((start, end), len(words) >= UNPUNCTUATED_WORDS)]
+        cut = _prose_end(words)
+        if cut is None:
+            return [((start, end), len(words) >= UNPUNCTUATED_WORDS)]
+        return [((start, tokens[cut - 1][1]), False), ((tokens[cut][0], end), True)]
     if len(words) < LONG_SENTENCE:  # a punctuated headline ("... 'This Is Us'?") or prose
         return [((start, end), len(words) >= UNPUNCTUATED_WORDS and title_case(words))]
     cut = _prose_start(words, title_case_runs=True) if first else None
-    if cut is None:
-        return [((start, end), False)]
+    if cut is None:  # prose; or headlines fused until one of them ended a sentence
+        return [((start, end), _title_case_headlines(words))]
     return [((start, tokens[cut - 1][1]), True), ((tokens[cut][0], end), False)]
 
 
@@ -254,6 +259,39 @@ def _prose_start(words: list[str], *, title_case_runs: bool = False) -> int | No
         ):
             return k
     return None
+
+
+def _prose_end(words: list[str]) -> int | None:
+    """Where a sentence cut short (a truncated lede, with no full stop) runs into headlines, if
+    it does: the first capitalised word after some prose from which the rest of the sentence
+    reads as headlines. None when the sentence does not open as prose, as runs of headlines
+    do not."""
+    opening = words[:MIN_PROSE_WORDS]
+    if (
+        len(opening) < MIN_PROSE_WORDS
+        or function_share(opening) < PROSE_SHARE
+        or title_case(opening)
+    ):
+        return None
+    for k in range(MIN_PROSE_WORDS, len(words) - MIN_CHROME_RUN + 1):
+        if not words[k][:1].isupper():
+            continue
+        before = words[max(0, k - SIDE_WORDS) : k]
+        if function_share(before) >= PROSE_SHARE and headlinese(words[k:]):
+            return k
+    return None
+
+
+def _title_case_headlines(words: list[str]) -> bool:
+    """A long sentence in title case: headlines, unless shouted (old wire copy in capitals) or
+    a list of names (a team's line-up, with a comma after nearly every name)."""
+    shouted = sum(w.isupper() for w in words)
+    listed = sum(w.endswith((",", ";")) for w in words)
+    return (
+        title_case(words)
+        and shouted < SHOUTED_SHARE * len(words)
+        and listed < LIST_SHARE * len(words)
+    )
 
 
 def _title_case_run(words: list[str]) -> bool:

@@ -67,6 +67,50 @@ def test_headlines_run_into_the_lede_mostly_set_apart():
     assert LEDE in prose and len(prose) < len(LEDE) + 30
 
 
+TITLE_CASE_SENTENCE = (
+    "Star Quits Hit Show After Ten Seasons Fans Rally Behind Late Night Host Chef Opens New "
+    "Restaurant In Brooklyn Why Everyone Is Talking About The Final Episode."
+)
+
+
+def test_a_long_sentence_of_title_case_headlines_after_the_story_is_chrome():
+    page = f"{LEDE} Click here for prices {TITLE_CASE_SENTENCE}"
+    assert len(TITLE_CASE_SENTENCE.split()) >= 25
+    found = units(page)
+    assert [text for text, chrome in found if not chrome] == [LEDE]
+    assert (TITLE_CASE_SENTENCE, True) in found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # old wire copy in capitals is prose, however capitalised
+        "ABOUT 3,314 HEAD OF CATTLE WERE AUCTIONED IN LINIERS CATTLE MARKET AGAINST 13,952 ON "
+        "WEDNESDAY AND 9,217 LAST THURSDAY WHEN TRADE WAS SLOW AND PRICES FELL SHARPLY.",
+        # a list of names is a line-up or a list of companies, not headlines
+        "The nine banks are Oversea-Chinese Banking Corp Ltd, United Overseas Bank Ltd, Banque "
+        "Paribas, Bangkok Bank Ltd, Citibank N.A., Standard Chartered Bank Ltd, Algemene Bank "
+        "Nederland and Deutsche Bank AG.",
+    ],
+)
+def test_capitalised_prose_and_lists_of_names_are_not_title_case_headlines(sentence):
+    page = f"{LEDE} Click here for prices {sentence}"
+    found = units(page)
+    assert [text for text, chrome in found if chrome] == ["Click here for prices"]
+
+
+def test_a_lede_cut_short_keeps_its_prose_and_loses_the_headlines_it_runs_into():
+    cut_short = (
+        "The council approved the new tram line on Tuesday after a long debate about the cost of "
+        "the first section"
+    )
+    page = f"{TICKER} Click here for prices {cut_short} {HEADLINES} Click here for prices"
+    found = units(page)
+    assert [text for text, chrome in found if not chrome] == [cut_short]
+    headlines_alone = f"{HEADLINES} Gold rate today Sensex ends 487 points higher"
+    assert all(chrome for _, chrome in units(f"{LEDE} Click here for prices {headlines_alone}")[1:])
+
+
 def test_offsets_index_the_text_as_given():
     page = f"  {HEADLINES} {LEDE}\r\n\r\n{TICKER}\nRead more  "
     for unit in Segmenter().units(page):
