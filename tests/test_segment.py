@@ -22,7 +22,9 @@ from classifier.segment import (
     Segmenter,
     _furniture_tokens,
     _may_hold_furniture,
+    _prose_end,
     _prose_start,
+    _title_case_headlines,
     train_sentence_splitter,
 )
 
@@ -109,6 +111,39 @@ def test_a_lede_cut_short_keeps_its_prose_and_loses_the_headlines_it_runs_into()
     assert [text for text, chrome in found if not chrome] == [cut_short]
     headlines_alone = f"{HEADLINES} Gold rate today Sensex ends 487 points higher"
     assert all(chrome for _, chrome in units(f"{LEDE} Click here for prices {headlines_alone}")[1:])
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+OPENING = words("The council approved plans for tram lines yesterday")  # 2 of 8 function words
+
+
+def test_a_cut_short_sentence_ends_its_prose_at_a_run_of_six_headline_words_or_more():
+    # prose just at the share of function words that prose needs, in the opening and before the cut
+    assert _prose_end([*OPENING, *words("Gold Hits Record High Storm Warning")]) == 8
+    assert _prose_end([*OPENING, *words("and then Gold Hits Record High Storm")]) is None  # five
+    assert _prose_end(["the", *OPENING[1:], *words("Gold Hits Record High Storm Warning")]) == 8
+    assert _prose_end([*words("Gold Hits Record High"), *OPENING]) is None  # opens as headlines
+
+
+TITLE_WORDS = words(
+    "Star Quits Hit Show After Ten Seasons Fans Rally Behind Late Night Host Chef Opens New "
+    "Restaurant In Brooklyn Why Everyone Is Talking About It Now"
+)
+
+
+def test_title_case_headlines_allow_a_few_capitals_and_commas_but_not_many():
+    assert len(TITLE_WORDS) == 26 and _title_case_headlines(TITLE_WORDS)
+    shouted = [w.upper() if k % 2 else w for k, w in enumerate(TITLE_WORDS)]  # 13 of 26
+    assert not _title_case_headlines(shouted)
+    assert _title_case_headlines([w.upper() if k < 12 else w for k, w in enumerate(TITLE_WORDS)])
+    assert _title_case_headlines([w.upper() if k < 1 else w for k, w in enumerate(TITLE_WORDS)])
+    for mark in (",", ";"):
+        one = [f"{w}{mark}" if k == 3 else w for k, w in enumerate(TITLE_WORDS[:20])]
+        two = [f"{w}{mark}" if k in (3, 9) else w for k, w in enumerate(TITLE_WORDS[:20])]
+        assert _title_case_headlines(one) and not _title_case_headlines(two)  # 1 and 2 of 20
 
 
 def test_offsets_index_the_text_as_given():
