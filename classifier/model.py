@@ -167,7 +167,7 @@ class TopicModel:
             columns = parts.columns_under(parent)
             if not len(columns):  # no subtopic of this topic could be learned
                 continue
-            scores = sub_scores[np.ix_(parent_rows, columns)]
+            scores = sub_scores[np.ix_(np.array(parent_rows), columns)]
             chosen = decide(
                 scores,
                 parts.thresholds[columns],
