@@ -91,8 +91,8 @@ def _stacked(
     article where nothing voted (it has no tag to put subtopics under)."""
     assert model.subtopics is not None
     blank = np.zeros(len(model.subtopics.labels))
-    shown = [] if units is None else [units]
-    return np.vstack(shown + [blank if row is None else row for row in articles])
+    rows = ([] if units is None else [units]) + [blank if row is None else row for row in articles]
+    return np.vstack(rows) if rows else np.zeros((0, len(blank)))  # an empty batch
 
 
 def _whole(

@@ -117,6 +117,9 @@ def test_a_batch_at_depth_two_equals_each_document_alone(model, texts):
         assert [(r.tags, r.paragraphs) for r in batch] == [(r.tags, r.paragraphs) for r in alone]
         quiet = model.tag_documents(texts, options, paragraphs=False)
         assert [r.tags for r in quiet] == [r.tags for r in batch]
+    assert (
+        model.tag_documents([], TagOptions(depth=2)) == []
+    )  # a batch whose every item was refused
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +150,9 @@ def test_depth_two_over_http_in_single_and_batch_requests(client):
     ).get_json()["results"]
     single = client.post("/v1/tag", json={"text": STORY, "depth": 2, "paragraphs": False})
     assert batch[0]["tags"] == single.get_json()["tags"]
+    refused = client.post("/v1/tag/batch", json={"documents": [1, [None]], "depth": 2})
+    assert refused.status_code == 200  # every item refused alone, nothing left to tag
+    assert [r["error"]["error"] for r in refused.get_json()["results"]] == ["validation_error"] * 2
 
 
 def test_depth_out_of_range_or_without_subtopics_is_a_422(
