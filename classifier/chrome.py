@@ -169,11 +169,22 @@ def title_case(tokens: Sequence[str]) -> bool:
 def headlinese(tokens: Sequence[str]) -> bool:
     """Words that read like a run of headlines rather than prose: few function words, or
     nearly every word capitalised (title case)."""
-    words = [t for t in tokens if _LETTERS.search(t)]
-    if not words:
-        return False
-    capitals = sum(w[:1].isupper() for w in words) / len(words)
-    return function_share(words) < 0.2 or capitals > 0.6
+    return bool(tokens) and headlinese_tails(tokens)[0]
+
+
+def headlinese_tails(tokens: Sequence[str]) -> list[bool]:
+    """headlinese(tokens[k:]) for every k, counted in one pass from the end: a long sentence
+    asks it of each of its tails, which taken one by one costs the square of its length."""
+    tails = [False] * len(tokens)
+    words = capitals = function = 0
+    for k in range(len(tokens) - 1, -1, -1):
+        token = tokens[k]
+        if _LETTERS.search(token):
+            words += 1
+            capitals += token[:1].isupper()
+            function += token.lower().strip(_WORD_EDGES) in STOP_WORDS
+        tails[k] = words > 0 and (function / words < 0.2 or capitals / words > 0.6)
+    return tails
 
 
 def chrome_units(texts: Sequence[str]) -> list[bool]:

@@ -10,6 +10,7 @@ into paragraph-sized units. Every unit keeps its offsets in the text as given.
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -24,6 +25,7 @@ from classifier.chrome import (
     figure_flags,
     function_share,
     headlinese,
+    headlinese_tails,
     is_ticker,
     may_call_to_action,
     title_case,
@@ -273,11 +275,12 @@ def _prose_end(words: list[str]) -> int | None:
         or title_case(opening)
     ):
         return None
+    tails = headlinese_tails(words)
     for k in range(MIN_PROSE_WORDS, len(words) - MIN_CHROME_RUN + 1):
         if not words[k][:1].isupper():
             continue
         before = words[max(0, k - SIDE_WORDS) : k]
-        if function_share(before) >= PROSE_SHARE and headlinese(words[k:]):
+        if function_share(before) >= PROSE_SHARE and tails[k]:
             return k
     return None
 
@@ -333,9 +336,10 @@ def _may_hold_furniture(line: str) -> bool:
 def _furniture_tokens(line: str, tokens: list[tuple[int, int]]) -> list[bool]:
     """Tokens of a flattened line that are calls to action or stretches of prices."""
     words = [line[s:e] for s, e in tokens]
+    ends = [e for _, e in tokens]
     chrome = [False] * len(tokens)
     for match in CALLS_TO_ACTION.finditer(line):
-        k = next(k for k, (_, e) in enumerate(tokens) if e > match.start())
+        k = bisect_right(ends, match.start())  # the first token that ends after it starts
         while k < len(tokens) and tokens[k][0] < match.end():  # the phrase itself
             chrome[k] = True
             k += 1

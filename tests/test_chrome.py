@@ -6,6 +6,7 @@ from classifier.chrome import (
     chrome_units,
     function_share,
     headlinese,
+    headlinese_tails,
     is_call_to_action,
     is_caption,
     is_headline_like,
@@ -167,6 +168,13 @@ def test_headlinese_is_few_function_words_or_mostly_capitals():
     assert not headlinese(["2024", "--"])
     assert not headlinese(words("the gold rate hits record"))  # function words: exactly 0.2
     assert not headlinese(words("Gold Rate Hits the record"))  # capitals: exactly 0.6
+
+
+def test_headlinese_tails_answer_for_every_tail_of_the_sentence():
+    tokens = words("Tariffs were raised on Monday by the ministry, Gold Rate Today: Sensex Up 2%")
+    assert headlinese_tails(tokens) == [headlinese(tokens[k:]) for k in range(len(tokens))]
+    assert headlinese_tails(tokens)[0] is False and headlinese_tails(tokens)[-4] is True
+    assert headlinese_tails([]) == []
 
 
 def test_repeats_are_chrome_from_the_third_time_on():

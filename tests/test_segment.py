@@ -1,6 +1,8 @@
 """Pages cut into units: paragraphs kept whole, flattened pages cut, chrome flagged."""
 
+import random
 import re
+import signal
 from itertools import pairwise
 
 import pytest
@@ -403,3 +405,35 @@ def test_the_furniture_search_finds_what_every_window_finds(pieces):
     line = " ".join(pieces)
     tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
     assert _furniture_tokens(line, tokens) == _furniture_by_every_window(line)
+
+
+@pytest.fixture
+def deadline():
+    """Fails the test instead of hanging the suite: for inputs that once took the square of
+    their length (a page at the service's 1 MB limit then took minutes)."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError("segmenting took more than 60 s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_megabyte_of_unpunctuated_text_with_links_is_cut_without_hanging(deadline):
+    # One sentence that never ends, as a scraper flattens a page of links: about 150,000
+    # words, prose and "Click here" links mixed. Each link used to rescan the line from the
+    # start, and each capitalised word to re-read the rest of the sentence.
+    rng = random.Random(3)
+    prose = ["the", "minister", "said", "on", "Monday", "that", "water", "in", "Council"]
+    page = " ".join(
+        "Click here" if rng.random() < 0.1 else rng.choice(prose) for _ in range(150_000)
+    )
+    units = Segmenter().units(page)
+    links = [m.start() for m in re.finditer("Click here", page)]
+    chrome = [(u.start, u.end) for u in units if u.chrome]
+    assert len(links) > 10_000
+    assert all(any(s <= link < e for s, e in chrome) for link in links[:: len(links) // 50])
+    assert units[-1].end <= len(page)
