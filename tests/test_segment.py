@@ -189,6 +189,18 @@ def test_sentence_boundaries_learned_from_our_text_know_abbreviations():
     assert len(list(Segmenter()._sentences.span_tokenize(line))) == 4  # untrained: cut at "Mr."
 
 
+@pytest.mark.parametrize(("limit_words", "learns_odd"), [(200, True), (199, False)])
+def test_sentence_training_past_its_word_limit_takes_an_even_spread(limit_words, learns_odd):
+    # 20 texts of 10 words: 200 words fit a limit of 200; a limit of 199 takes every other
+    # text, the even ones, so only their abbreviation is learned.
+    even = "Gen. Harlow told the crew to sail out at dawn."
+    odd = "Sgt. Okafor asked the city mayor for much more time."
+    texts = [even if k % 2 == 0 else odd for k in range(20)]
+    learned = train_sentence_splitter(texts, limit_words=limit_words).abbrev_types
+    assert "gen" in learned
+    assert ("sgt" in learned) is learns_odd
+
+
 # Shortcuts that skip the token-by-token search must never skip a line where it finds something.
 _PIECES = [
     "Sensex",
