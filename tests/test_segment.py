@@ -103,6 +103,21 @@ def test_capitalised_prose_and_lists_of_names_are_not_title_case_headlines(sente
     assert [text for text, chrome in found if chrome] == ["Click here for prices"]
 
 
+def test_title_case_headlines_stop_at_half_the_words_shouted_or_one_in_ten_listed():
+    # ten title-case words: four (then five) in capitals; none (then one) before a comma or
+    # a semicolon
+    words = ["Storm", "Hits", "Coast", "As", "Towns", "Count", "Cost", "Of", "Floods", "Tonight"]
+    assert _title_case_headlines(words)
+    assert _title_case_headlines([w.upper() if k < 4 else w for k, w in enumerate(words)])
+    assert not _title_case_headlines([w.upper() if k < 5 else w for k, w in enumerate(words)])
+    for mark in (",", ";"):
+        assert not _title_case_headlines(
+            [f"{w}{mark}" if k == 3 else w for k, w in enumerate(words)]
+        )
+    assert _title_case_headlines([f"{w}:" if k == 3 else w for k, w in enumerate(words)])
+    assert _title_case_headlines([*words, "Minister,", *words[1:]])  # one in twenty: headlines
+
+
 def test_a_lede_cut_short_keeps_its_prose_and_loses_the_headlines_it_runs_into():
     cut_short = (
         "The council approved the new tram line on Tuesday after a long debate about the cost of "
