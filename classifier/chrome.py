@@ -89,6 +89,8 @@ REPEATS = 3  # a unit this many times on one page is furniture, not story
 PROSE_WORDS = 15  # a unit this long that is not a headline is story text
 MENU_MAX_WORDS = 40
 TITLE_CASE = 0.75  # share of capitalised words above which a line is in title case
+HEADLINESE_FUNCTION = 0.2  # function words below this share read as headlines
+HEADLINESE_CAPITALS = 0.6  # and so do capitalised words above this share
 
 
 def figure_flags(tokens: Sequence[str]) -> list[bool]:
@@ -169,12 +171,17 @@ def title_case(tokens: Sequence[str]) -> bool:
 def headlinese(tokens: Sequence[str]) -> bool:
     """Words that read like a run of headlines rather than prose: few function words, or
     nearly every word capitalised (title case)."""
-    return bool(tokens) and headlinese_tails(tokens)[0]
+    words = [t for t in tokens if _LETTERS.search(t)]
+    if not words:
+        return False
+    capitals = sum(w[:1].isupper() for w in words) / len(words)
+    return function_share(words) < HEADLINESE_FUNCTION or capitals > HEADLINESE_CAPITALS
 
 
 def headlinese_tails(tokens: Sequence[str]) -> list[bool]:
     """headlinese(tokens[k:]) for every k, counted in one pass from the end: a long sentence
-    asks it of each of its tails, which taken one by one costs the square of its length."""
+    asks it of each of its tails, which taken one by one costs the square of its length.
+    (headlinese itself stays a one-pass count in C: it runs on every candidate cut of a page.)"""
     tails = [False] * len(tokens)
     words = capitals = function = 0
     for k in range(len(tokens) - 1, -1, -1):
@@ -183,7 +190,9 @@ def headlinese_tails(tokens: Sequence[str]) -> list[bool]:
             words += 1
             capitals += token[:1].isupper()
             function += token.lower().strip(_WORD_EDGES) in STOP_WORDS
-        tails[k] = words > 0 and (function / words < 0.2 or capitals / words > 0.6)
+        tails[k] = words > 0 and (
+            function / words < HEADLINESE_FUNCTION or capitals / words > HEADLINESE_CAPITALS
+        )
     return tails
 
 
