@@ -111,6 +111,23 @@ def page(chromium, service):
     assert [e for e in logged if e["level"] == "SEVERE" and e["source"] != "network"] == []
 
 
+def _has_left(element) -> bool:
+    """Whether the page that held `element` has gone. Chromium answers a poll that lands while
+    the old document is being torn down with "does not belong to the document" instead of a
+    stale element (this failed a CI run), and that answer means gone as well."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+    return False
+
+
 class Page:
     """The few steps an editor takes, as Selenium calls."""
 
@@ -134,12 +151,11 @@ class Page:
         self._after_leaving(button.click)
 
     def _after_leaving(self, action) -> None:
-        from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.wait import WebDriverWait
 
         old_page = self.driver.find_element("tag name", "html")
         action()
-        WebDriverWait(self.driver, WAIT).until(expected_conditions.staleness_of(old_page))
+        WebDriverWait(self.driver, WAIT).until(lambda driver: _has_left(old_page))
 
     def all(self, css: str) -> list:
         from selenium.webdriver.common.by import By
