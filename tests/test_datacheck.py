@@ -5,7 +5,7 @@ import pytest
 
 from classifier.cli import main
 from classifier.data import Example
-from classifier.datacheck import Floors, check_data_folder, near_duplicates
+from classifier.datacheck import Floors, check_data_folder, near_duplicates, similar_pairs
 from tests.conftest import TRAINING_DATA
 
 PLAN = Floors(per_topic=150, per_subtopic=150, region_share=0.08, opening_share=0.005)
@@ -35,12 +35,45 @@ def test_near_duplicates_are_found():
     assert len(problems) == 1 and problems[0].startswith("a:1 and a:2 are near-duplicates")
 
 
-@pytest.mark.slow
 def test_check_fails_on_a_test_example_copied_from_train(tmp_path, capsys):
+    # a slice of the shipped data with the floors off, so that the leak is the only problem
     folder = tmp_path / "data"
-    shutil.copytree(TRAINING_DATA, folder, ignore=shutil.ignore_patterns("drafts"))
+    (folder / "train").mkdir(parents=True)
+    (folder / "test").mkdir()
+    shutil.copy(TRAINING_DATA / "taxonomy.json", folder)
+    for split, keep in (("train", 300), ("test", 80)):
+        lines = (TRAINING_DATA / split / "sport.jsonl").read_text().splitlines()[:keep]
+        (folder / split / "sport.jsonl").write_text("\n".join(lines) + "\n")
+    no_floors = ["--min-per-topic", "0", "--min-per-subtopic", "0", "--min-region-share", "0"]
+    command = ["check-data", str(folder), *no_floors, "--max-opening-share", "1"]
+    assert main(command) == 0
+    capsys.readouterr()
     first = (folder / "train" / "sport.jsonl").read_text().splitlines()[0]
     with (folder / "test" / "sport.jsonl").open("a") as handle:
         handle.write(json.dumps({**json.loads(first), "id": "copied"}) + "\n")
-    assert main(["check-data", str(folder)]) == 1
-    assert "same text as" in capsys.readouterr().err
+    copied_at = (
+        f"test/sport.jsonl:{len((folder / 'test' / 'sport.jsonl').read_text().splitlines())}"
+    )
+    assert main(command) == 1
+    problems = [line for line in capsys.readouterr().err.splitlines() if "problem:" in line]
+    # the leak, and the same pair again as near-duplicates; nothing else
+    assert all(copied_at in problem for problem in problems)
+    assert any("same text as" in problem for problem in problems)
+
+
+def test_similar_pairs_finds_each_close_pair_across_blocks_in_both_modes():
+    # 1,100 texts span two blocks of rows; the planted copies sit within and across them
+    words = [f"word{n}" for n in range(400)]
+    texts = [
+        " ".join(words[(i * 7 + k * 13) % 400] for k in range(12)) + f" id{i}" for i in range(1100)
+    ]
+    planted = {(5, 1050), (995, 1003), (10, 20)}
+    for first, second in planted:
+        texts[second] = texts[first].replace(f"id{first}", "")
+    every = {(i, j) for i, j, _ in similar_pairs(texts, len(texts))}
+    once = [(i, j) for i, j, _ in similar_pairs(texts, len(texts), later_only=True)]
+    assert planted <= set(once)
+    assert sorted(once) == sorted((i, j) for i, j in every if i < j)
+    assert every == {(j, i) for i, j in every}
+    # a check of new texts against old ones asks about its first rows only
+    assert {(i, j) for i, j, _ in similar_pairs(texts, 1000)} == {p for p in every if p[0] < 1000}
