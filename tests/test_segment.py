@@ -20,13 +20,16 @@ from classifier.chrome import (
 from classifier.segment import (
     CALL_REACH,
     TICKER_TOKENS,
+    TITLE_RUN_WORDS,
     UNPUNCTUATED_RUN,
     Segmenter,
     _furniture_tokens,
     _may_hold_furniture,
     _prose_end,
     _prose_start,
+    _tail_start,
     _title_case_headlines,
+    _title_case_run,
     train_sentence_splitter,
 )
 
@@ -143,6 +146,10 @@ def test_a_cut_short_sentence_ends_its_prose_at_a_run_of_six_headline_words_or_m
     assert _prose_end([*OPENING, *words("and then Gold Hits Record High Storm")]) is None  # five
     assert _prose_end(["the", *OPENING[1:], *words("Gold Hits Record High Storm Warning")]) == 8
     assert _prose_end([*words("Gold Hits Record High"), *OPENING]) is None  # opens as headlines
+    # a name inside the opening is no cut, even with a long run of headlines after it
+    named = words("The Prime Minister said on Tuesday that the government would raise the")
+    run = words(TITLE_CASE_HEADLINES)
+    assert _prose_end([*named, *run]) == len(named)
 
 
 TITLE_WORDS = words(
@@ -303,6 +310,7 @@ def _unpunctuated_by_every_sentence(segmenter: Segmenter, line: str) -> bool:
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_SENTENCES, min_size=1, max_size=12))
 @example(["Yes.", "word " * 40 + "and"])  # a last sentence longer than the tail
+@example(["word " * 35 + "said.", "word and"])  # a tail of two sentences, the last one short
 def test_sentences_looked_for_in_the_tail_only_give_the_whole_line_verdict(sentences):
     line = " ".join(sentences)
     assert _SPLITTER._has_unpunctuated_run(line) == _unpunctuated_by_every_sentence(_SPLITTER, line)
@@ -343,6 +351,23 @@ def test_a_title_case_run_of_twelve_words_before_prose_is_headlines_on_a_page_wi
     assert _prose_start(TITLE_RUN + PROSE) is None  # no furniture: the story's own headline
     sentence_case = [w.lower() if k else w for k, w in enumerate(TITLE_RUN)]
     assert _prose_start(sentence_case + PROSE, title_case_runs=True) is None
+
+
+def test_the_tail_of_a_line_starts_at_its_last_words():
+    line = "  Parliament  passed the bill on Tuesday"
+    assert _tail_start(line, 2) == line.index("on Tuesday")
+    assert _tail_start(line, 5) == line.index("passed")
+    assert _tail_start("passed the bill", 3) == 0  # no more words than asked for: all of it
+    assert _tail_start("passed the bill", 4) == 0
+
+
+def test_a_title_case_run_must_end_on_a_word_that_is_not_lower_case():
+    run = TITLE_RUN[:TITLE_RUN_WORDS]
+    assert _title_case_run(run) and not _title_case_run(run[1:])
+    # a lower-case last word is prose begun, even when the run is title case before it
+    assert not _title_case_run([*run, "today"])
+    # an ordinal or a figure is no lower-case word: the run may end on it
+    assert _title_case_run([*run, "2nd"])
 
 
 _PAGE_PIECES = [
