@@ -66,9 +66,12 @@ class TopicModel:
         self._label_column = {label: k for k, label in enumerate(self.labels)}
         sub_labels = self.subtopics.labels if self.subtopics else []
         self.subtopic_ids = [self._topic_id(label) for label in sub_labels]
-        # Row-compressed, as features @ weights wants it: models saved with column-compressed
-        # weights would otherwise be converted on every call (20 ms for the default model).
-        self._subtopic_weights = self.subtopics.weights.tocsr() if self.subtopics else None
+        # Row-compressed and double precision, as features @ weights wants them: weights saved
+        # column-compressed or in single precision would otherwise be converted on every call
+        # (20 ms for the default model).
+        self._subtopic_weights = (
+            self.subtopics.weights.tocsr().astype(np.float64) if self.subtopics else None
+        )
         self.segmenter = Segmenter(self.sentence_parameters)
 
     def __getstate__(self) -> dict[str, Any]:
