@@ -200,8 +200,8 @@ def test_level_two_scores_of_the_lean_path_equal_the_pipelines(model, texts):
 
 
 def test_subtopic_weights_are_kept_in_single_precision_and_scored_in_double(model, tmp_path):
-    # single precision halves the largest part of the model file; double in memory, since a
-    # product of double features with single weights would copy the weights on every call
+    # single precision keeps the model file small; double in memory, since a product of
+    # double features with single weights would copy the weights on every call
     reloaded = load(publish(model, tmp_path, manifest={}, metrics={}).parent)[0]
     assert reloaded.subtopics.weights.dtype == np.float32
     assert reloaded._subtopic_weights.dtype == np.float64
