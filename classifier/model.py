@@ -70,7 +70,9 @@ class TopicModel:
         # column-compressed or in single precision would otherwise be converted on every call
         # (20 ms for the default model).
         self._subtopic_weights = (
-            self.subtopics.weights.tocsr().astype(np.float64) if self.subtopics else None
+            self.subtopics.weights.tocsr().astype(np.float64, copy=False)
+            if self.subtopics
+            else None
         )
         self.segmenter = Segmenter(self.sentence_parameters)
 

@@ -134,8 +134,7 @@ def near_duplicates(new: list[tuple[str, str]], old: list[tuple[str, str]]) -> l
     texts = [t for _, t in new] + [t for _, t in old]
     return [
         f"{sources[first]}: too close to {sources[other]} ({cosine:.2f})"
-        for first, other, cosine in similar_pairs(texts, len(new))
-        if not (other < len(new) and other < first)
+        for first, other, cosine in similar_pairs(texts, len(new), later_only=True)
     ]
 
 
