@@ -75,8 +75,13 @@ def test_a_corrupt_promoted_model_is_refused_and_the_old_one_serves(registry):
             ready = requests.get(f"{service.url}/readyz", timeout=5).json()
             return broken.name in ready.get("detail", "")
 
-        assert wait_for(lambda: all(refusal_reported() for _ in range(6)))
-        info = requests.get(f"{service.url}/v1/model", timeout=5).json()
-        assert info["version"] == old and "sha256" in info["warning"]
+        assert wait_for(refusal_reported)
+        # Each worker's watcher checks every second; one worker may answer many requests in a
+        # row, so give every watcher a few turns before asking all of them.
+        time.sleep(3.0)
+        assert all(refusal_reported() for _ in range(6))
+        for _ in range(6):
+            info = requests.get(f"{service.url}/v1/model", timeout=5).json()
+            assert info["version"] == old and "sha256" in info.get("warning", "")
         response = requests.post(f"{service.url}/v1/tag", json={"text": ARTICLE}, timeout=5)
         assert response.status_code == 200 and response.json()["model"] == old
