@@ -45,8 +45,8 @@ serve: model  ## set up, train the default model if none exists, and serve it on
 test: install  ## run the whole test suite (says why anything was skipped)
 	$(BIN)/python -m pytest -q -rs
 
-test-fast: install  ## the tests that need no full-size model and no server (under 30 s)
-	$(BIN)/python -m pytest -q -rs -m "not slow"
+test-fast: install  ## the tests that need no full-size model, on two processes (under 30 s)
+	$(BIN)/python -m pytest -q -rs -m "not slow" -n 2
 
 mutation: install  ## mutants of the decision modules against the fast tests (mutmut; slow)
 	$(BIN)/mutmut run
