@@ -167,9 +167,9 @@ class Segmenter:
         fused headlines set apart as chrome, and the prose regrouped into paragraph sizes."""
         units: list[Unit] = []
         prose: list[tuple[int, int]] = []
-        for k, (s, e) in enumerate(self._sentences.span_tokenize(line[start:end])):
+        for s, e in self._sentences.span_tokenize(line[start:end]):
             s, e = start + s, start + e
-            for (a, b), is_chrome in _split_headlines(line, s, e, first=k == 0):
+            for (a, b), is_chrome in _split_headlines(line, s, e):
                 if is_chrome:
                     units.extend(self._grouped(line, prose, offset))
                     prose = []
@@ -208,15 +208,14 @@ class Segmenter:
         return [Unit(offset + s, offset + e, line[s:e], False) for s, e, _ in groups]
 
 
-def _split_headlines(
-    line: str, start: int, end: int, *, first: bool
-) -> list[tuple[tuple[int, int], bool]]:
+def _split_headlines(line: str, start: int, end: int) -> list[tuple[tuple[int, int], bool]]:
     """A sentence of a flattened page, as (span, is chrome) parts.
 
     Prose sentences end with a full stop, a question or an exclamation mark, and read like
-    prose; a run of fused headlines or links does not. Where headlines run straight into the
-    first sentence of a stretch, the headlines are the words before the point where prose
-    begins.
+    prose; a run of fused headlines or links does not. Where headlines run straight into a
+    sentence, the headlines are the words before the point where prose begins: into the first
+    sentence of a stretch, or into a later one when the last headline before them happened to
+    end with a full stop or a question mark.
     """
     tokens = [(start + m.start(), start + m.end()) for m in _TOKEN.finditer(line[start:end])]
     words = [line[a:b] for a, b in tokens]
@@ -229,7 +228,7 @@ def _split_headlines(
         return [((start, tokens[cut - 1][1]), False), ((tokens[cut][0], end), True)]
     if len(words) < LONG_SENTENCE:  # a punctuated headline ("... 'This Is Us'?") or prose
         return [((start, end), len(words) >= UNPUNCTUATED_WORDS and title_case(words))]
-    cut = _prose_start(words, title_case_runs=True) if first else None
+    cut = _prose_start(words, title_case_runs=True)
     if cut is None:  # prose; or headlines fused until one of them ended a sentence
         return [((start, end), _title_case_headlines(words))]
     return [((start, tokens[cut - 1][1]), True), ((tokens[cut][0], end), False)]

@@ -335,6 +335,17 @@ def test_title_case_headlines_on_a_page_with_furniture_are_cut_before_the_story(
     assert "Pop Star Cancels" not in voting[0] and "Mocks Senator" not in voting[0]
 
 
+def test_headlines_fused_to_a_later_sentence_are_cut_from_it_too():
+    # a headline that ends with a full stop makes the story's sentence the second of its stretch
+    page = (
+        f"{TITLE_CASE_HEADLINES} Why We Still Need Libraries. {TITLE_CASE_HEADLINES} "
+        f"{HEADLINE_AND_SUMMARY} Watch the video {TITLE_CASE_HEADLINES}"
+    )
+    voting = [u.text for u in Segmenter().units(page) if not u.chrome]
+    assert any("Councillors said on Tuesday" in text for text in voting)
+    assert not any("Pop Star Cancels" in text or "Ad-Free Plan" in text for text in voting)
+
+
 def test_a_story_headline_fused_with_its_lede_stays_with_it_without_furniture():
     line = f"{TITLE_CASE_HEADLINES} {HEADLINE_AND_SUMMARY}"
     assert [u.chrome for u in Segmenter().units(line)] == [False]
