@@ -17,7 +17,11 @@ from classifier.stopwords import STOP_WORDS
 # Links and prompts that are never part of a story's sentences: found anywhere in a line.
 CALLS_TO_ACTION = re.compile(
     r"\b(?:click here|read (?:more|full (?:story|article))|also read|subscribe now|"
-    r"download (?:the|our) app|app store|google play|follow us on|"
+    r"download (?:the|our) app|app store|google play|"
+    r"follow us on(?:,? (?:and |& )?(?:facebook|twitter|x|instagram|youtube|whatsapp|linkedin|"
+    r"telegram|threads|tiktok)\b)*|"
+    r"sign up for (?:our|breaking|free|daily|email|news)|subscribe to (?:our|the) (?:newsletter|"
+    r"channel|podcast)|"
     r"share this (?:article|story|page|post)|share on (?:facebook|twitter|x|whatsapp|linkedin)|"
     r"watch (?:the )?video|watch live|trending now|most read|you may also like|"
     r"recommended for you|in pics|photo gallery|see (?:all )?photos|scroll to continue|"
@@ -37,6 +41,8 @@ _CALL_PIECES = (
     "app store",
     "google play",
     "follow us on",
+    "sign up for",
+    "subscribe to",
     "share this",
     "share on",
     "video",

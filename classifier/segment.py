@@ -42,6 +42,7 @@ UNPUNCTUATED_WORDS = 4  # an unpunctuated stretch this long in a flattened page 
 UNPUNCTUATED_RUN = 12  # a long line with an unpunctuated stretch this long is a flattened page
 TAIL_WORDS = 3 * UNPUNCTUATED_RUN  # the words at a long line's end whose sentences are looked at
 LONG_SENTENCE = 25  # a sentence this long may be headlines fused with its opening
+RUN_ON_WORDS = 60  # prose sentences this long are about 1 in 1,000; fused lines often are
 FIRST_SENTENCE = 30  # a paragraph whose first sentence runs longer may open with headlines
 SIDE_WORDS = 8  # words looked at before a possible start of prose (and half again after it)
 PROSE_SHARE = 0.25  # function words in prose: about 0.45; in headlines: about 0.15
@@ -170,7 +171,9 @@ class Segmenter:
         for s, e in self._sentences.span_tokenize(line[start:end]):
             s, e = start + s, start + e
             for (a, b), is_chrome in _split_headlines(line, s, e):
-                if is_chrome:
+                # A "sentence" that no cut made prose-sized is lines of other stories run
+                # together, whose few full stops Punkt found: it reads like prose but is none.
+                if is_chrome or line[a:b].count(" ") + 1 >= RUN_ON_WORDS:
                     units.extend(self._grouped(line, prose, offset))
                     prose = []
                     units.append(Unit(offset + a, offset + b, line[a:b], True))

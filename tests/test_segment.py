@@ -421,6 +421,48 @@ def test_prose_sentences_are_regrouped_into_units_of_at_most_sixty_words():
     assert [u.text.count(" ") + 1 for u in units if not u.chrome] == [30, 51, 40]
 
 
+SENTENCE_CASE_HEADLINES = [
+    "Pompeii gets a digital make-over",
+    "Rapper tops the album chart again",
+    "Council delays vote on new bridge",
+    "Striker out for a month with knee injury",
+    "Storm leaves thousands without power",
+    "Ministers split over rail fares",
+    "Film festival opens with a comedy",
+]
+QUESTION_HEADLINE = "Will the budget win over voters?"
+
+
+def test_a_run_on_sentence_of_sixty_words_or_more_on_a_flattened_page_is_chrome():
+    # Sentence-case headlines read like prose to every count of words; only their full stops
+    # give them away: Punkt finds a "sentence" far longer than prose sentences ever run.
+    def run_on(words: int) -> str:
+        last = QUESTION_HEADLINE.split()
+        text = " ".join(SENTENCE_CASE_HEADLINES * 3).split()[: words - len(last)]
+        return " ".join(text + last)
+
+    for words, is_chrome in ((60, True), (59, False)):
+        page = f"{LEDE} Click here for prices {run_on(words)}"
+        found = units(page)
+        assert next(text for text, chrome in found if not chrome) == LEDE
+        tail = [chrome for text, chrome in found if text.endswith("voters?")]
+        assert tail == [is_chrome], words
+
+
+def test_sign_up_and_follow_prompts_are_calls_to_action_but_prose_about_signing_up_is_not():
+    prompts = [
+        "Follow us on Facebook, X and Instagram",
+        "Follow us on YouTube & TikTok",
+        "Sign up for breaking news alerts",
+        "Subscribe to our newsletter",
+    ]
+    for prompt in prompts:
+        page = f"{LEDE} {prompt} {LEDE}"
+        assert [text for text, chrome in units(page) if chrome] == [prompt], prompt
+    prose = "Residents can sign up for the vaccine online, the health department said on Friday."
+    assert CALLS_TO_ACTION.search(prose) is None
+
+
 MARKET_HEADLINES = "Sensex slumps 800 points Rupee hits record low"
 
 
