@@ -37,6 +37,56 @@ FOREIGN = {
 }
 _FOREIGN = {code: frozenset(words.split()) - STOP_WORDS for code, words in FOREIGN.items()}
 _ANY_FOREIGN = frozenset().union(*_FOREIGN.values())
+# Words that join the parts of Spanish, Portuguese, French and Italian names ("Paseo de la
+# Reforma", "Alianza por el Cambio", "Rio de Janeiro"), which English news about those places
+# keeps as they are.
+NAME_JOINERS = frozenset(
+    [
+        "de",
+        "del",
+        "el",
+        "la",
+        "las",
+        "los",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "di",
+        "du",
+        "des",
+        "le",
+        "y",
+        "e",
+        "por",
+    ]
+)
+NAME_JOINER_RUN = 2  # "de la", "de los": longer runs of them are sentences, not names
+
+
+def _without_name_joiners(words: list[str]) -> list[str]:
+    """The words, less joiners that stand between two capitalised words: parts of a name.
+
+    Run only when a text looks foreign, so English text pays nothing for it.
+    """
+    kept: list[str] = []
+    run: list[str] = []
+    for word in words:
+        if word in NAME_JOINERS:
+            run.append(word)
+            continue
+        inside_name = (
+            0 < len(run) <= NAME_JOINER_RUN
+            and kept
+            and kept[-1][:1].isupper()
+            and word[:1].isupper()
+        )
+        if not inside_name:
+            kept.extend(run)
+        run = []
+        kept.append(word)
+    kept.extend(run)
+    return kept
 
 
 def detect(text: str) -> Language:
@@ -56,6 +106,7 @@ def detect(text: str) -> Language:
     # vocabularies hold lower-case words only, so looking a word up as written does that.
     foreign = sum(map(_ANY_FOREIGN.__contains__, words))
     if foreign and foreign > english:  # else no one language can outnumber English
+        words = _without_name_joiners(words)
         foreign = max(sum(map(vocabulary.__contains__, words)) for vocabulary in _FOREIGN.values())
     if len(words) < MIN_WORDS:
         return "other" if foreign >= 2 and foreign > 2 * english else "en"

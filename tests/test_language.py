@@ -33,3 +33,25 @@ def test_no_english_example_of_ours_is_flagged():
 def test_edges():
     assert detect("") == "en" and detect("2024 3-1 +0.5%") == "en"
     assert detect("东京股市周二收盘上涨\uff0c日经指数升至历史新高") == "other"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Crowds pack Paseo de la Reforma for Dia de Muertos parade",
+        "Pilgrims carry Senor de los Milagros past Plaza de Armas, Lima",
+        "Vicente Fox (Alianza por el Cambio) wins; PRI loses Los Pinos",
+    ],
+)
+def test_english_news_keeps_spanish_names_with_their_joining_words(text):
+    assert detect(text) == "en"
+
+
+def test_joining_words_count_again_outside_a_name_or_in_a_run_too_long_for_one():
+    spanish = (
+        "El presidente de la República visitó Lima con los ministros de Economía y de Salud "
+        "para la firma del acuerdo"
+    )
+    assert detect(spanish) == "other"
+    # three joiners between capitalised words are a sentence, not part of one name
+    assert detect("Lima de la de Cusco y el de Arequipa") == "other"
