@@ -40,27 +40,8 @@ _ANY_FOREIGN = frozenset().union(*_FOREIGN.values())
 # Words that join the parts of Spanish, Portuguese, French and Italian names ("Paseo de la
 # Reforma", "Alianza por el Cambio", "Rio de Janeiro"), which English news about those places
 # keeps as they are.
-NAME_JOINERS = frozenset(
-    [
-        "de",
-        "del",
-        "el",
-        "la",
-        "las",
-        "los",
-        "da",
-        "das",
-        "do",
-        "dos",
-        "di",
-        "du",
-        "des",
-        "le",
-        "y",
-        "e",
-        "por",
-    ]
-)
+_JOINER_WORDS = "de del el la las los da das do dos di du des le y e por"
+NAME_JOINERS = frozenset(_JOINER_WORDS.split())
 NAME_JOINER_RUN = 2  # "de la", "de los": longer runs of them are sentences, not names
 
 
