@@ -87,8 +87,11 @@ def detect(text: str) -> Language:
     # vocabularies hold lower-case words only, so looking a word up as written does that.
     foreign = sum(map(_ANY_FOREIGN.__contains__, words))
     if foreign and foreign > english:  # else no one language can outnumber English
-        words = _without_name_joiners(words)
-        foreign = max(sum(map(vocabulary.__contains__, words)) for vocabulary in _FOREIGN.values())
+        # the text's length stays that of every word: only the count of foreign ones drops
+        unnamed = _without_name_joiners(words)
+        foreign = max(
+            sum(map(vocabulary.__contains__, unnamed)) for vocabulary in _FOREIGN.values()
+        )
     if len(words) < MIN_WORDS:
         return "other" if foreign >= 2 and foreign > 2 * english else "en"
     return "other" if foreign > english and foreign >= MIN_FOREIGN_SHARE * len(words) else "en"

@@ -55,3 +55,6 @@ def test_joining_words_count_again_outside_a_name_or_in_a_run_too_long_for_one()
     assert detect(spanish) == "other"
     # three joiners between capitalised words are a sentence, not part of one name
     assert detect("Lima de la de Cusco y el de Arequipa") == "other"
+    # a name needs a capitalised word on each side of its joiners
+    assert detect("nada de Lima y nada de Cusco") == "other"
+    assert detect("Lima de nada y Cusco de nada") == "other"
