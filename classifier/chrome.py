@@ -80,7 +80,7 @@ _NUMBERISH = re.compile(rf"^{_FIGURE_CHAR}+%?$")
 # begin with the character class, so that the engine can skip ahead to candidates.
 FIGURE_TOKEN = rf"{_FIGURE_CHAR}(?<!\S.){_FIGURE_CHAR}*%?(?!\S)"
 _FIGURE_TOKEN = re.compile(FIGURE_TOKEN)
-_WORD_EDGES = ".,;:'\"\u2018\u2019\u201c\u201d()"
+WORD_EDGES = ".,;:'\"\u2018\u2019\u201c\u201d()"
 # closing marks after the full stop, as Punkt keeps them with the sentence they close
 SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]}]*$")
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -163,7 +163,7 @@ def function_share(tokens: Sequence[str]) -> float:
     near 0.45, headlines near 0.15."""
     # map and filter keep the per-word work in C: pages have thousands of words.
     words = list(
-        filter(_LETTERS.search, map(str.strip, map(str.lower, tokens), repeat(_WORD_EDGES)))
+        filter(_LETTERS.search, map(str.strip, map(str.lower, tokens), repeat(WORD_EDGES)))
     )
     return sum(map(STOP_WORDS.__contains__, words)) / len(words) if words else 0.0
 
@@ -195,7 +195,7 @@ def headlinese_tails(tokens: Sequence[str]) -> list[bool]:
         if _LETTERS.search(token):
             words += 1
             capitals += token[:1].isupper()
-            function += token.lower().strip(_WORD_EDGES) in STOP_WORDS
+            function += token.lower().strip(WORD_EDGES) in STOP_WORDS
         tails[k] = words > 0 and (
             function / words < HEADLINESE_FUNCTION or capitals / words > HEADLINESE_CAPITALS
         )

@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from nltk.tokenize.punkt import _ORTHO_MID_LC as SEEN_LOWERCASE_MID_SENTENCE
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 
 from classifier.chrome import (
@@ -21,6 +22,7 @@ from classifier.chrome import (
     FIGURE_TOKEN,
     SENTENCE_END,
     TICKER_NUMBER_SHARE,
+    WORD_EDGES,
     chrome_units,
     figure_flags,
     function_share,
@@ -30,6 +32,7 @@ from classifier.chrome import (
     may_call_to_action,
     title_case,
 )
+from classifier.stopwords import STOP_WORDS
 from classifier.text import split_paragraphs
 
 LONG_WORDS = 150  # a line longer than this is never one paragraph of a story
@@ -42,7 +45,7 @@ UNPUNCTUATED_WORDS = 4  # an unpunctuated stretch this long in a flattened page 
 UNPUNCTUATED_RUN = 12  # a long line with an unpunctuated stretch this long is a flattened page
 TAIL_WORDS = 3 * UNPUNCTUATED_RUN  # the words at a long line's end whose sentences are looked at
 LONG_SENTENCE = 25  # a sentence this long may be headlines fused with its opening
-RUN_ON_WORDS = 60  # prose sentences this long are about 1 in 1,000; fused lines often are
+RUN_ON_WORDS = 50  # prose sentences this long are about 1 in 1,000; fused lines often are
 FIRST_SENTENCE = 30  # a paragraph whose first sentence runs longer may open with headlines
 SIDE_WORDS = 8  # words looked at before a possible start of prose (and half again after it)
 PROSE_SHARE = 0.25  # function words in prose: about 0.45; in headlines: about 0.15
@@ -102,7 +105,15 @@ class Segmenter:
     """Cuts pages into units; one per model, with the sentence parameters it was trained with."""
 
     def __init__(self, parameters: PunktParameters | None = None):
-        self._sentences = PunktSentenceTokenizer(parameters or PunktParameters())
+        parameters = parameters or PunktParameters()
+        self._sentences = PunktSentenceTokenizer(parameters)
+        # Words the training text also writes in lower case mid-sentence ("students", "the"):
+        # capitalised after a headline's last word, they start something new; names do not.
+        self._common_words = frozenset(
+            word
+            for word, seen in parameters.ortho_context.items()
+            if seen & SEEN_LOWERCASE_MID_SENTENCE
+        )
 
     def units(self, text: str) -> list[Unit]:
         """The page's units in reading order, chrome flagged."""
@@ -170,16 +181,35 @@ class Segmenter:
         prose: list[tuple[int, int]] = []
         for s, e in self._sentences.span_tokenize(line[start:end]):
             s, e = start + s, start + e
-            for (a, b), is_chrome in _split_headlines(line, s, e):
-                # A "sentence" that no cut made prose-sized is lines of other stories run
-                # together, whose few full stops Punkt found: it reads like prose but is none.
-                if is_chrome or line[a:b].count(" ") + 1 >= RUN_ON_WORDS:
+            for (a, b), is_chrome in self._run_on_cut(line, _split_headlines(line, s, e)):
+                if is_chrome:
                     units.extend(self._grouped(line, prose, offset))
                     prose = []
                     units.append(Unit(offset + a, offset + b, line[a:b], True))
                 else:
                     prose.append((a, b))
         return units + self._grouped(line, prose, offset)
+
+    def _run_on_cut(
+        self, line: str, parts: list[tuple[tuple[int, int], bool]]
+    ) -> list[tuple[tuple[int, int], bool]]:
+        """Parts of a sentence, with any prose-sized part that no cut made prose-sized cut once
+        more: headlines in sentence case run into a story's sentence read like prose to the
+        first cut. Such a run is headlines up to its prose tail (chrome), then the tail (prose);
+        with no tail, all of it is chrome: lines of other stories whose few full stops Punkt
+        found."""
+        result = []
+        for (a, b), is_chrome in parts:
+            tokens = [(a + m.start(), a + m.end()) for m in _TOKEN.finditer(line[a:b])]
+            if is_chrome or len(tokens) < RUN_ON_WORDS:
+                result.append(((a, b), is_chrome))
+                continue
+            cut = _prose_tail([line[s:e] for s, e in tokens], self._common_words)
+            if cut is None:
+                result.append(((a, b), False))
+            else:
+                result += [((a, tokens[cut - 1][1]), True), ((tokens[cut][0], b), False)]
+        return result
 
     def _has_unpunctuated_run(self, line: str) -> bool:
         """Whether some long stretch of the line never ends a sentence: headlines or links
@@ -261,6 +291,28 @@ def _prose_start(words: list[str], *, title_case_runs: bool = False) -> int | No
             and function_share(after) >= PROSE_SHARE
             and not title_case(after)  # title-case "To", "Of" and "In" are headlines' too
         ):
+            return k
+    return None
+
+
+def _prose_tail(words: list[str], common_words: frozenset[str]) -> int | None:
+    """Where the prose at the end of a run-on sentence begins, if it does: the last word, far
+    enough from the end to open a sentence, that is capitalised although the training text
+    writes it in lower case too ("Students", "The"), that follows no clause break and no name
+    it could belong to ("Maryland county Students", not "Maryland State"), and after which the
+    words read as prose."""
+    for k in range(len(words) - MIN_PROSE_WORDS, MIN_CHROME_RUN - 1, -1):
+        word, previous = words[k], words[k - 1]
+        bare = word.strip(WORD_EDGES).lower()
+        if (
+            not word[:1].isupper()
+            or bare not in common_words
+            or previous.endswith((",", ";", ":"))
+            or (previous[:1].isupper() and bare not in STOP_WORDS)
+        ):
+            continue
+        after = words[k : k + 3 * SIDE_WORDS // 2]
+        if function_share(after) >= PROSE_SHARE and not title_case(after):
             return k
     return None
 

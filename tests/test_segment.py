@@ -19,6 +19,9 @@ from classifier.chrome import (
 )
 from classifier.segment import (
     CALL_REACH,
+    MIN_CHROME_RUN,
+    MIN_PROSE_WORDS,
+    RUN_ON_WORDS,
     TICKER_TOKENS,
     TITLE_RUN_WORDS,
     UNPUNCTUATED_RUN,
@@ -27,6 +30,7 @@ from classifier.segment import (
     _may_hold_furniture,
     _prose_end,
     _prose_start,
+    _prose_tail,
     _tail_start,
     _title_case_headlines,
     _title_case_run,
@@ -47,7 +51,11 @@ TICKER = "Sensex 81,234.56 + 487.20 Nifty 24,812.35 + 167.35 Gold 72,450 + 120"
 
 
 def units(text: str):
-    return [(text[u.start : u.end], u.chrome) for u in Segmenter().units(text)]
+    return units_with(Segmenter(), text)
+
+
+def units_with(segmenter: Segmenter, text: str):
+    return [(text[u.start : u.end], u.chrome) for u in segmenter.units(text)]
 
 
 def test_a_page_with_breaks_keeps_its_paragraphs_whole():
@@ -433,20 +441,104 @@ SENTENCE_CASE_HEADLINES = [
 QUESTION_HEADLINE = "Will the budget win over voters?"
 
 
-def test_a_run_on_sentence_of_sixty_words_or_more_on_a_flattened_page_is_chrome():
-    # Sentence-case headlines read like prose to every count of words; only their full stops
-    # give them away: Punkt finds a "sentence" far longer than prose sentences ever run.
-    def run_on(words: int) -> str:
-        last = QUESTION_HEADLINE.split()
-        text = " ".join(SENTENCE_CASE_HEADLINES * 3).split()[: words - len(last)]
-        return " ".join(text + last)
+# Punkt learns from this text that these words are written in lower case mid-sentence too.
+_COMMON_WORDS_SPLITTER = Segmenter(
+    train_sentence_splitter(
+        ["Officials in Maryland said the students left before the police closed the road. " * 30]
+    )
+)
+STORY_SENTENCE = (
+    "Students in Maryland must complete 75 hours of service to earn a diploma, officials said."
+)
 
-    for words, is_chrome in ((60, True), (59, False)):
-        page = f"{LEDE} Click here for prices {run_on(words)}"
-        found = units(page)
-        assert next(text for text, chrome in found if not chrome) == LEDE
-        tail = [chrome for text, chrome in found if text.endswith("voters?")]
-        assert tail == [is_chrome], words
+
+def test_a_run_on_sentence_of_fifty_words_is_cut_where_its_prose_begins():
+    # Sentence-case headlines fused into a story's sentence read like prose to every count of
+    # words; only the length of the "sentence" Punkt finds gives them away.
+    story = STORY_SENTENCE.split()
+    for words, is_cut in ((RUN_ON_WORDS, True), (RUN_ON_WORDS - 1, False)):
+        run = " ".join(" ".join(SENTENCE_CASE_HEADLINES * 3).split()[: words - len(story)])
+        page = f"{LEDE} Click here for prices {run} {STORY_SENTENCE}"
+        found = [(text, chrome) for text, chrome in units_with(_COMMON_WORDS_SPLITTER, page)]
+        expected = (
+            [(run, True), (STORY_SENTENCE, False)]
+            if is_cut
+            else [(f"{run} {STORY_SENTENCE}", False)]
+        )
+        assert found[-len(expected) :] == expected, words
+        assert found[0] == (LEDE, False)
+
+
+def test_a_run_on_sentence_with_no_prose_tail_still_votes():
+    # lines of other stories whose last one ends with a question mark: no word in them starts
+    # prose, and cutting blind would lose a story as often as it drops headlines
+    run = " ".join(" ".join(SENTENCE_CASE_HEADLINES * 3).split()[:RUN_ON_WORDS])
+    page = f"{LEDE} Click here for prices {run} {QUESTION_HEADLINE}"
+    found = units_with(_COMMON_WORDS_SPLITTER, page)
+    assert found[-1] == (f"{run} {QUESTION_HEADLINE}", False)
+
+
+PROSE_TAIL_HEAD = [
+    "Pompeii",
+    "gets",
+    "a",
+    "digital",
+    "make-over",
+    "Rapper",
+    "tops",
+    "the",
+    "album",
+    "chart",
+    "again",
+]
+PROSE_TAIL = [
+    "Students",
+    "in",
+    "Maryland",
+    "must",
+    "complete",
+    "75",
+    "hours",
+    "of",
+    "service",
+    "to",
+    "earn",
+    "a",
+    "diploma.",
+]
+COMMON = frozenset({"students", "the", "police"})
+
+
+def test_the_prose_tail_opens_at_a_capitalised_word_also_written_in_lower_case():
+    head = PROSE_TAIL_HEAD
+    assert _prose_tail(head + PROSE_TAIL, COMMON) == len(head)
+    assert _prose_tail(head + PROSE_TAIL, frozenset({"the", "police"})) is None  # a name
+    assert _prose_tail([*head[:-1], "again,", *PROSE_TAIL], COMMON) is None  # a clause goes on
+    # after a capitalised word it may be part of a name, unless it is a function word
+    assert _prose_tail([*head, "Maryland", *PROSE_TAIL], COMMON) is None
+    the_tail = ["The", "students", *PROSE_TAIL[1:]]
+    assert _prose_tail([*head, "Maryland", *the_tail], COMMON) == len(head) + 1
+    titled = [w.capitalize() for w in PROSE_TAIL]
+    assert _prose_tail(head + titled, COMMON) is None  # a title-case tail is more headlines
+    terse = ["Students", "protest", "fees", "rise", "campus", "chaos", "erupts", "Maryland."]
+    assert _prose_tail(head + terse, COMMON) is None  # so is one with few function words
+
+
+def test_common_words_are_those_punkt_saw_in_lower_case_mid_sentence():
+    common = _COMMON_WORDS_SPLITTER._common_words
+    assert {"students", "police", "the"} <= common
+    assert "maryland" not in common and "officials" not in common  # capitalised wherever seen
+
+
+def test_the_prose_tail_is_the_last_one_and_leaves_room_for_a_sentence_on_both_sides():
+    head, tail = PROSE_TAIL_HEAD, PROSE_TAIL
+    later = ["Police", "said", "the", "road", "was", "closed", "for", "hours."]
+    assert _prose_tail(head + tail + later, COMMON) == len(head) + len(tail)
+    short = tail[:MIN_PROSE_WORDS]
+    assert _prose_tail(head + short, COMMON) == len(head)
+    assert _prose_tail(head + short[:-1], COMMON) is None
+    assert _prose_tail(head[-MIN_CHROME_RUN:] + tail, COMMON) == MIN_CHROME_RUN
+    assert _prose_tail(head[1 - MIN_CHROME_RUN :] + tail, COMMON) is None
 
 
 def test_sign_up_and_follow_prompts_are_calls_to_action_but_prose_about_signing_up_is_not():
