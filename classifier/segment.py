@@ -181,7 +181,9 @@ class Segmenter:
         prose: list[tuple[int, int]] = []
         for s, e in self._sentences.span_tokenize(line[start:end]):
             s, e = start + s, start + e
-            for (a, b), is_chrome in self._run_on_cut(line, _split_headlines(line, s, e)):
+            for (a, b), is_chrome in self._run_on_cut(
+                line, _split_headlines(line, s, e, self._common_words)
+            ):
                 if is_chrome:
                     units.extend(self._grouped(line, prose, offset))
                     prose = []
@@ -241,14 +243,17 @@ class Segmenter:
         return [Unit(offset + s, offset + e, line[s:e], False) for s, e, _ in groups]
 
 
-def _split_headlines(line: str, start: int, end: int) -> list[tuple[tuple[int, int], bool]]:
+def _split_headlines(
+    line: str, start: int, end: int, common_words: frozenset[str] = frozenset()
+) -> list[tuple[tuple[int, int], bool]]:
     """A sentence of a flattened page, as (span, is chrome) parts.
 
     Prose sentences end with a full stop, a question or an exclamation mark, and read like
     prose; a run of fused headlines or links does not. Where headlines run straight into a
     sentence, the headlines are the words before the point where prose begins: into the first
     sentence of a stretch, or into a later one when the last headline before them happened to
-    end with a full stop or a question mark.
+    end with a full stop or a question mark. A lede cut short at a word limit may sit between
+    two runs of headlines with no full stop anywhere: its prose is kept, both runs are not.
     """
     tokens = [(start + m.start(), start + m.end()) for m in _TOKEN.finditer(line[start:end])]
     words = [line[a:b] for a, b in tokens]
@@ -256,9 +261,18 @@ def _split_headlines(line: str, start: int, end: int) -> list[tuple[tuple[int, i
         return []
     if not SENTENCE_END.search(words[-1]):
         cut = _prose_end(words)
-        if cut is None:
+        if cut is not None:
+            return [((start, tokens[cut - 1][1]), False), ((tokens[cut][0], end), True)]
+        # headlines, then a lede cut short, then maybe more headlines
+        opening = _prose_start(words, title_case_runs=True)
+        if opening is None:
+            starts = range(MIN_CHROME_RUN, len(words) - MIN_PROSE_WORDS + 1)
+            opening = next((k for k in starts if _opens_prose(words, k, common_words)), None)
+        if opening is None:
             return [((start, end), len(words) >= UNPUNCTUATED_WORDS)]
-        return [((start, tokens[cut - 1][1]), False), ((tokens[cut][0], end), True)]
+        head = ((start, tokens[opening - 1][1]), True)
+        rest = _split_headlines(line, tokens[opening][0], end, common_words)
+        return [head, *rest]
     if len(words) < LONG_SENTENCE:  # a punctuated headline ("... 'This Is Us'?") or prose
         return [((start, end), len(words) >= UNPUNCTUATED_WORDS and title_case(words))]
     cut = _prose_start(words, title_case_runs=True)
@@ -296,25 +310,28 @@ def _prose_start(words: list[str], *, title_case_runs: bool = False) -> int | No
 
 
 def _prose_tail(words: list[str], common_words: frozenset[str]) -> int | None:
-    """Where the prose at the end of a run-on sentence begins, if it does: the last word, far
-    enough from the end to open a sentence, that is capitalised although the training text
-    writes it in lower case too ("Students", "The"), that follows no clause break and no name
-    it could belong to ("Maryland county Students", not "Maryland State"), and after which the
-    words read as prose."""
-    for k in range(len(words) - MIN_PROSE_WORDS, MIN_CHROME_RUN - 1, -1):
-        word, previous = words[k], words[k - 1]
-        bare = word.strip(WORD_EDGES).lower()
-        if (
-            not word[:1].isupper()
-            or bare not in common_words
-            or previous.endswith((",", ";", ":"))
-            or (previous[:1].isupper() and bare not in STOP_WORDS)
-        ):
-            continue
-        after = words[k : k + 3 * SIDE_WORDS // 2]
-        if function_share(after) >= PROSE_SHARE and not title_case(after):
-            return k
-    return None
+    """Where the prose at the end of a run-on sentence begins, if it does: the last word that
+    opens prose (`_opens_prose`) far enough from the end to start a sentence."""
+    starts = range(len(words) - MIN_PROSE_WORDS, MIN_CHROME_RUN - 1, -1)
+    return next((k for k in starts if _opens_prose(words, k, common_words)), None)
+
+
+def _opens_prose(words: list[str], k: int, common_words: frozenset[str]) -> bool:
+    """Whether prose begins at word k of a run of fused headlines: the word is capitalised
+    although the training text writes it in lower case too ("Students", "The"), follows no
+    clause break and no name it could belong to ("Maryland county Students", not "Maryland
+    State"), and the words from it read as prose."""
+    word, previous = words[k], words[k - 1]
+    bare = word.strip(WORD_EDGES).lower()
+    if (
+        not word[:1].isupper()
+        or bare not in common_words
+        or previous.endswith((",", ";", ":"))
+        or (previous[:1].isupper() and bare not in STOP_WORDS)
+    ):
+        return False
+    after = words[k : k + 3 * SIDE_WORDS // 2]
+    return function_share(after) >= PROSE_SHARE and not title_case(after)
 
 
 def _prose_end(words: list[str]) -> int | None:

@@ -31,6 +31,7 @@ from classifier.segment import (
     _prose_end,
     _prose_start,
     _prose_tail,
+    _split_headlines,
     _tail_start,
     _title_case_headlines,
     _title_case_run,
@@ -522,6 +523,35 @@ def test_the_prose_tail_opens_at_a_capitalised_word_also_written_in_lower_case()
     assert _prose_tail(head + titled, COMMON) is None  # a title-case tail is more headlines
     terse = ["Students", "protest", "fees", "rise", "campus", "chaos", "erupts", "Maryland."]
     assert _prose_tail(head + terse, COMMON) is None  # so is one with few function words
+
+
+def test_a_lede_cut_short_between_runs_of_headlines_keeps_its_prose_and_loses_both_runs():
+    # sentence-case headlines that do not open as prose, with too many function words to read
+    # as a run of headlines by their count
+    before = "Rapper tops album chart again Council delays vote on the new bridge over the river"
+    # the lede's first word to open prose starts it, not a later one ("Police")
+    lede = (
+        "Students in Maryland must complete 75 hours of service under rules Police enforce in "
+        "every county of the state for all who want to graduate in the"
+    )
+    after = "Mariners Trade Randy Johnson To Astros At Deadline"
+    line = f"{before} {lede} {after}"
+    parts = [(line[a:b], chrome) for (a, b), chrome in _split_headlines(line, 0, len(line), COMMON)]
+    assert parts == [(before, True), (lede, False), (after, True)]
+    page = f"{LEDE} Click here for prices {line}"
+    assert units_with(_COMMON_WORDS_SPLITTER, page)[-3:] == parts  # as the segmenter sees it
+    # without the words Punkt learned, nothing in sentence-case headlines says where prose opens
+    unaided = _split_headlines(line, 0, len(line))
+    assert [(line[a:b], chrome) for (a, b), chrome in unaided] == [(line, True)]
+    # title-case headlines give themselves away without them
+    titled = "Rapper Tops Album Chart Again As Council Delays Vote On New Bridge"
+    line = f"{titled} {lede} {after}"
+    unaided = _split_headlines(line, 0, len(line))
+    assert [(line[a:b], chrome) for (a, b), chrome in unaided] == [
+        (titled, True),
+        (lede, False),
+        (after, True),
+    ]
 
 
 def test_common_words_are_those_punkt_saw_in_lower_case_mid_sentence():
