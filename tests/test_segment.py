@@ -460,7 +460,7 @@ def test_a_run_on_sentence_of_fifty_words_is_cut_where_its_prose_begins():
     for words, is_cut in ((RUN_ON_WORDS, True), (RUN_ON_WORDS - 1, False)):
         run = " ".join(" ".join(SENTENCE_CASE_HEADLINES * 3).split()[: words - len(story)])
         page = f"{LEDE} Click here for prices {run} {STORY_SENTENCE}"
-        found = [(text, chrome) for text, chrome in units_with(_COMMON_WORDS_SPLITTER, page)]
+        found = units_with(_COMMON_WORDS_SPLITTER, page)
         expected = (
             [(run, True), (STORY_SENTENCE, False)]
             if is_cut
@@ -471,8 +471,8 @@ def test_a_run_on_sentence_of_fifty_words_is_cut_where_its_prose_begins():
 
 
 def test_a_run_on_sentence_with_no_prose_tail_still_votes():
-    # lines of other stories whose last one ends with a question mark: no word in them starts
-    # prose, and cutting blind would lose a story as often as it drops headlines
+    # lines of other stories whose last one ends with a question mark: no word in them opens
+    # prose, and marking such runs chrome lost more stories than it dropped headlines
     run = " ".join(" ".join(SENTENCE_CASE_HEADLINES * 3).split()[:RUN_ON_WORDS])
     page = f"{LEDE} Click here for prices {run} {QUESTION_HEADLINE}"
     found = units_with(_COMMON_WORDS_SPLITTER, page)
