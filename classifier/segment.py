@@ -203,10 +203,11 @@ class Segmenter:
         train fold)."""
         result = []
         for (a, b), is_chrome in parts:
-            tokens = [(a + m.start(), a + m.end()) for m in _TOKEN.finditer(line[a:b])]
-            if is_chrome or len(tokens) < RUN_ON_WORDS:
+            # counted in C; only the rare long part is tokenised with offsets
+            if is_chrome or len(line[a:b].split()) < RUN_ON_WORDS:
                 result.append(((a, b), is_chrome))
                 continue
+            tokens = [(a + m.start(), a + m.end()) for m in _TOKEN.finditer(line[a:b])]
             cut = _prose_tail([line[s:e] for s, e in tokens], self._common_words)
             if cut is None:
                 result.append(((a, b), False))
