@@ -46,6 +46,7 @@ UNPUNCTUATED_RUN = 12  # a long line with an unpunctuated stretch this long is a
 TAIL_WORDS = 3 * UNPUNCTUATED_RUN  # the words at a long line's end whose sentences are looked at
 LONG_SENTENCE = 25  # a sentence this long may be headlines fused with its opening
 RUN_ON_WORDS = 50  # few prose sentences run this long; headlines fused into one often do
+OWN_HEADLINE_WORDS = 12  # of a run of headlines fused into prose, the last words: the story's own
 FIRST_SENTENCE = 30  # a paragraph whose first sentence runs longer may open with headlines
 SIDE_WORDS = 8  # words looked at before a possible start of prose (and half again after it)
 PROSE_SHARE = 0.25  # function words in prose: about 0.45; in headlines: about 0.15
@@ -181,9 +182,8 @@ class Segmenter:
         prose: list[tuple[int, int]] = []
         for s, e in self._sentences.span_tokenize(line[start:end]):
             s, e = start + s, start + e
-            for (a, b), is_chrome in self._run_on_cut(
-                line, _split_headlines(line, s, e, self._common_words)
-            ):
+            parts = self._run_on_cut(line, _split_headlines(line, s, e, self._common_words))
+            for (a, b), is_chrome in _with_own_headline(line, parts):
                 if is_chrome:
                     units.extend(self._grouped(line, prose, offset))
                     prose = []
@@ -243,6 +243,28 @@ class Segmenter:
             else:
                 groups.append([s, e, words])
         return [Unit(offset + s, offset + e, line[s:e], False) for s, e, _ in groups]
+
+
+def _with_own_headline(
+    line: str, parts: list[tuple[tuple[int, int], bool]]
+) -> list[tuple[tuple[int, int], bool]]:
+    """Parts of a sentence with the last OWN_HEADLINE_WORDS words of a run of headlines given to
+    the prose that follows it. Where headlines run straight into a story, the last of them is
+    most often the story's own, and it names the topic better than the lede does: on briefs of a
+    train fold, fused pages 0.654 -> 0.717 and a short lede + chrome 0.503 -> 0.580 (9 to 20
+    words all within 1.5 points of that, 6 words 2-3 points below). A run no longer than that
+    stays chrome whole: given to the prose, it cost 1 to 1.5 points."""
+    result = list(parts)
+    for k in range(len(result) - 1):
+        ((a, b), chrome), ((_, end), next_chrome) = result[k], result[k + 1]
+        if not chrome or next_chrome:
+            continue
+        tokens = [(a + m.start(), a + m.end()) for m in _TOKEN.finditer(line[a:b])]
+        if len(tokens) > OWN_HEADLINE_WORDS:
+            cut = len(tokens) - OWN_HEADLINE_WORDS
+            result[k] = ((a, tokens[cut - 1][1]), True)
+            result[k + 1] = ((tokens[cut][0], end), False)
+    return result
 
 
 def _split_headlines(

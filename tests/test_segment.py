@@ -21,6 +21,7 @@ from classifier.segment import (
     CALL_REACH,
     MIN_CHROME_RUN,
     MIN_PROSE_WORDS,
+    OWN_HEADLINE_WORDS,
     RUN_ON_WORDS,
     TICKER_TOKENS,
     TITLE_RUN_WORDS,
@@ -35,6 +36,7 @@ from classifier.segment import (
     _tail_start,
     _title_case_headlines,
     _title_case_run,
+    _with_own_headline,
     train_sentence_splitter,
 )
 
@@ -352,7 +354,8 @@ def test_headlines_fused_to_a_later_sentence_are_cut_from_it_too():
     )
     voting = [u.text for u in Segmenter().units(page) if not u.chrome]
     assert any("Councillors said on Tuesday" in text for text in voting)
-    assert not any("Pop Star Cancels" in text or "Ad-Free Plan" in text for text in voting)
+    # the headlines before the story's own (its last twelve words) are chrome
+    assert not any("Pop Star Cancels" in text or "Mocks Senator" in text for text in voting)
 
 
 def test_a_story_headline_fused_with_its_lede_stays_with_it_without_furniture():
@@ -461,8 +464,10 @@ def test_a_run_on_sentence_of_fifty_words_is_cut_where_its_prose_begins():
         run = " ".join(" ".join(SENTENCE_CASE_HEADLINES * 3).split()[: words - len(story)])
         page = f"{LEDE} Click here for prices {run} {STORY_SENTENCE}"
         found = units_with(_COMMON_WORDS_SPLITTER, page)
+        words = run.split()
+        headlines, own = words[:-OWN_HEADLINE_WORDS], words[-OWN_HEADLINE_WORDS:]
         expected = (
-            [(run, True), (STORY_SENTENCE, False)]
+            [(" ".join(headlines), True), (f"{' '.join(own)} {STORY_SENTENCE}", False)]
             if is_cut
             else [(f"{run} {STORY_SENTENCE}", False)]
         )
@@ -539,7 +544,13 @@ def test_a_lede_cut_short_between_runs_of_headlines_keeps_its_prose_and_loses_bo
     parts = [(line[a:b], chrome) for (a, b), chrome in _split_headlines(line, 0, len(line), COMMON)]
     assert parts == [(before, True), (lede, False), (after, True)]
     page = f"{LEDE} Click here for prices {line}"
-    assert units_with(_COMMON_WORDS_SPLITTER, page)[-3:] == parts  # as the segmenter sees it
+    # as the segmenter sees it, the last twelve words of the run before are the lede's headline
+    own = before.split()[-OWN_HEADLINE_WORDS:]
+    assert units_with(_COMMON_WORDS_SPLITTER, page)[-3:] == [
+        (" ".join(before.split()[:-OWN_HEADLINE_WORDS]), True),
+        (f"{' '.join(own)} {lede}", False),
+        (after, True),
+    ]
     # without the words Punkt learned, nothing in sentence-case headlines says where prose opens
     unaided = _split_headlines(line, 0, len(line))
     assert [(line[a:b], chrome) for (a, b), chrome in unaided] == [(line, True)]
@@ -664,3 +675,51 @@ def test_a_megabyte_of_unpunctuated_text_with_links_is_cut_without_hanging(deadl
     assert len(links) > 10_000
     assert all(any(s <= link < e for s, e in chrome) for link in links[:: len(links) // 50])
     assert units[-1].end <= len(page)
+
+
+def _parts(line: str, *pieces: tuple[str, bool]) -> list[tuple[tuple[int, int], bool]]:
+    """Spans of `pieces` laid end to end in `line`, each with its chrome flag."""
+    spans, start = [], 0
+    for text, chrome in pieces:
+        start = line.index(text, start)
+        spans.append(((start, start + len(text)), chrome))
+        start += len(text)
+    return spans
+
+
+def test_the_last_twelve_words_of_headlines_run_into_prose_go_with_the_prose():
+    headlines = " ".join(f"word{k}" for k in range(OWN_HEADLINE_WORDS + 3))
+    prose, after = "The council met on Monday.", "More headlines here"
+    line = f"{headlines} {prose} {after}"
+    parts = _parts(line, (headlines, True), (prose, False), (after, True))
+    given = [(line[a:b], chrome) for (a, b), chrome in _with_own_headline(line, parts)]
+    words = headlines.split()
+    assert given == [
+        (" ".join(words[:3]), True),
+        (" ".join([*words[3:], *prose.split()]), False),
+        (after, True),  # headlines after the prose are not its own
+    ]
+
+
+def test_a_run_of_twelve_words_or_fewer_before_prose_stays_chrome_whole():
+    headlines = " ".join(f"word{k}" for k in range(OWN_HEADLINE_WORDS))
+    line = f"{headlines} The council met on Monday."
+    parts = _parts(line, (headlines, True), ("The council met on Monday.", False))
+    assert _with_own_headline(line, parts) == parts
+
+
+def test_only_chrome_followed_by_prose_gives_words_away():
+    run = " ".join(f"word{k}" for k in range(OWN_HEADLINE_WORDS + 5))
+    line = f"{run} {run}"
+    for flags in ((True, True), (False, False), (False, True)):
+        parts = _parts(line, (run, flags[0]), (run, flags[1]))
+        assert _with_own_headline(line, parts) == parts, flags
+
+
+def test_a_story_headline_after_other_headlines_votes_with_its_sentence():
+    own = "Maryland schools add 75 hours of community service to their diploma rules"
+    assert len(own.split()) == OWN_HEADLINE_WORDS
+    run = " ".join(SENTENCE_CASE_HEADLINES)
+    page = f"{LEDE} Click here for prices {run} {own} {STORY_SENTENCE}"
+    found = units_with(_COMMON_WORDS_SPLITTER, page)
+    assert found[-2:] == [(run, True), (f"{own} {STORY_SENTENCE}", False)]
