@@ -73,6 +73,7 @@ bench: model   ## every benchmark, rivals included (about an hour, then a 20-min
 	$(BIN)/python bench/real_news.py --model $(MODELS) --curve
 	$(BIN)/python bench/real_pages.py --model $(MODELS)
 	$(BIN)/python bench/levels.py --model $(MODELS)
+	$(BIN)/python bench/agreement.py
 	$(BIN)/python bench/batch.py --model $(MODELS)
 	$(BIN)/python bench/workers.py --model $(MODELS)
 	$(BIN)/python bench/rollup.py
