@@ -142,12 +142,12 @@ class Segmenter:
         # Looking token by token costs far more than the page-wide and line-wide checks that
         # say whether there is anything to find.
         searched = furniture and _may_hold_furniture(line)
-        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line)] if searched else []
+        tokens = _token_spans(line, 0, len(line)) if searched else []
         chrome = _furniture_tokens(line, tokens) if searched else []
         if not any(chrome):
             if words <= LONG_WORDS or not self._has_unpunctuated_run(line):
                 return self._front_trimmed(line, offset)  # a paragraph of prose: one unit
-            tokens = tokens or [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
+            tokens = tokens or _token_spans(line, 0, len(line))
             chrome = [False] * len(tokens)
         pieces: list[Unit] = []
         for k, j in _runs(chrome):
@@ -207,7 +207,7 @@ class Segmenter:
             if is_chrome or len(line[a:b].split()) < RUN_ON_WORDS:
                 result.append(((a, b), is_chrome))
                 continue
-            tokens = [(a + m.start(), a + m.end()) for m in _TOKEN.finditer(line[a:b])]
+            tokens = _token_spans(line, a, b)
             cut = _prose_tail([line[s:e] for s, e in tokens], self._common_words)
             if cut is None:
                 result.append(((a, b), False))
@@ -245,6 +245,11 @@ class Segmenter:
         return [Unit(offset + s, offset + e, line[s:e], False) for s, e, _ in groups]
 
 
+def _token_spans(line: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The (start, end) offsets in `line` of the words of line[start:end]."""
+    return [m.span() for m in _TOKEN.finditer(line, start, end)]
+
+
 def _with_own_headline(
     line: str, parts: list[tuple[tuple[int, int], bool]]
 ) -> list[tuple[tuple[int, int], bool]]:
@@ -259,7 +264,7 @@ def _with_own_headline(
         ((a, b), chrome), ((_, end), next_chrome) = result[k], result[k + 1]
         if not chrome or next_chrome:
             continue
-        tokens = [(a + m.start(), a + m.end()) for m in _TOKEN.finditer(line[a:b])]
+        tokens = _token_spans(line, a, b)
         if len(tokens) > OWN_HEADLINE_WORDS:
             cut = len(tokens) - OWN_HEADLINE_WORDS
             result[k] = ((a, tokens[cut - 1][1]), True)
@@ -279,7 +284,7 @@ def _split_headlines(
     end with a full stop or a question mark. A lede cut short at a word limit may sit between
     two runs of headlines with no full stop anywhere: its prose is kept, both runs are not.
     """
-    tokens = [(start + m.start(), start + m.end()) for m in _TOKEN.finditer(line[start:end])]
+    tokens = _token_spans(line, start, end)
     words = [line[a:b] for a, b in tokens]
     if not words:
         return []

@@ -464,8 +464,8 @@ def test_a_run_on_sentence_of_fifty_words_is_cut_where_its_prose_begins():
         run = " ".join(" ".join(SENTENCE_CASE_HEADLINES * 3).split()[: words - len(story)])
         page = f"{LEDE} Click here for prices {run} {STORY_SENTENCE}"
         found = units_with(_COMMON_WORDS_SPLITTER, page)
-        words = run.split()
-        headlines, own = words[:-OWN_HEADLINE_WORDS], words[-OWN_HEADLINE_WORDS:]
+        run_words = run.split()
+        headlines, own = run_words[:-OWN_HEADLINE_WORDS], run_words[-OWN_HEADLINE_WORDS:]
         expected = (
             [(" ".join(headlines), True), (f"{' '.join(own)} {STORY_SENTENCE}", False)]
             if is_cut
