@@ -12,11 +12,10 @@ other's at each level, the ceiling that a model trained and scored on such label
 import argparse
 import json
 
-import numpy as np
 from common import PROJECT, git_revision, machine, today, write_section
 
 from classifier import load_corpus, load_taxonomy
-from classifier.evaluate import micro_f1
+from classifier.evaluate import score_predictions
 from classifier.taxonomy import Taxonomy
 
 DATA = PROJECT / "training_data"
@@ -32,14 +31,9 @@ def levels(labels: list[str], taxonomy: Taxonomy) -> tuple[set[str], set[str]]:
 
 def pair_f1(pairs: list[tuple[set[str], set[str]]]) -> float:
     """Micro-F1 of the second sets against the first."""
-    vocabulary = sorted(set().union(*(a | b for a, b in pairs)) or {NO_TOPIC})
-    column = {label: k for k, label in enumerate(vocabulary)}
-    first = np.zeros((len(pairs), len(vocabulary)), dtype=bool)
-    second = np.zeros_like(first)
-    for row, (a, b) in enumerate(pairs):
-        first[row, [column[x] for x in a]] = True
-        second[row, [column[x] for x in b]] = True
-    return micro_f1(first, second)
+    first, second = [sorted(a) for a, _ in pairs], [sorted(b) for _, b in pairs]
+    labels = sorted({label for row in second for label in row})
+    return score_predictions(first, second, labels=labels)["micro_f1"]
 
 
 def main_topic(labels: list[str], taxonomy: Taxonomy) -> tuple[str, str]:
