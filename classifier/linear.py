@@ -25,6 +25,17 @@ def linear_parts(classifier: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.column_stack(columns), np.array(intercepts)
 
 
+def store_single_precision(classifier: Any) -> None:
+    """Keep a fitted model's weights in single precision, in place.
+
+    Single precision holds about seven significant digits, far finer than any margin a tag
+    decision turns on, and halves the largest part of the model file (the default model's
+    level-1 weights: 23 MB of 49 MB compressed). Scoring still runs in double precision.
+    """
+    for estimator in getattr(classifier, "estimators_", None) or [classifier]:
+        estimator.coef_ = np.asarray(estimator.coef_, dtype=np.float32)
+
+
 class ConstantColumn:
     """A tag every training example has, or none has: its score never depends on the text."""
 

@@ -16,6 +16,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from classifier.data import Example
 from classifier.errors import ModelError
+from classifier.linear import store_single_precision
 from classifier.model import TopicModel
 from classifier.rollup import WHOLE
 from classifier.search import (
@@ -96,6 +97,7 @@ def fit_model(
             linear.fit(features, y_matrix, main=main)
         else:
             linear.fit(features, np.array(classes)[target])
+    store_single_precision(linear)
     sentences = None
     if options.rollup != WHOLE:  # pages are cut into units: learn where sentences end
         say("learning sentence boundaries from the training text")

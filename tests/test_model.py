@@ -36,6 +36,13 @@ def test_lean_path_scores_equal_the_pipeline_scores(model, held_out_texts):
     )
 
 
+def test_level_one_weights_are_stored_in_single_precision(model):
+    """Double precision made the default model's file twice the size for no change in tags."""
+    linear = model.pipeline[-1]
+    stored = {estimator.coef_.dtype for estimator in getattr(linear, "estimators_", [linear])}
+    assert stored == {np.dtype(np.float32)}
+
+
 def test_a_batch_tags_exactly_as_one_document_at_a_time(model, held_out_texts):
     texts = [*held_out_texts, STORY, "", "Share This Article"]
     for options in (TagOptions(), TagOptions(top_k=2), TagOptions(threshold=0.2)):

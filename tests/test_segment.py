@@ -456,7 +456,7 @@ STORY_SENTENCE = (
 )
 
 
-def test_a_run_on_sentence_of_fifty_words_is_cut_where_its_prose_begins():
+def test_a_run_on_sentence_of_run_on_length_is_cut_where_its_prose_begins():
     # Sentence-case headlines fused into a story's sentence read like prose to every count of
     # words; only the length of the "sentence" Punkt finds gives them away.
     story = STORY_SENTENCE.split()
