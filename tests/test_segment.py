@@ -543,7 +543,8 @@ def test_a_lede_cut_short_between_runs_of_headlines_keeps_its_prose_and_loses_bo
     line = f"{before} {lede} {after}"
     parts = [(line[a:b], chrome) for (a, b), chrome in _split_headlines(line, 0, len(line), COMMON)]
     assert parts == [(before, True), (lede, False), (after, True)]
-    page = f"{LEDE} Click here for prices {line}"
+    # the page's first prose: a lede cut short after another story's would not vote
+    page = f"Click here for prices {line}"
     # as the segmenter sees it, the last twelve words of the run before are the lede's headline
     own = before.split()[-OWN_HEADLINE_WORDS:]
     assert units_with(_COMMON_WORDS_SPLITTER, page)[-3:] == [
@@ -551,9 +552,10 @@ def test_a_lede_cut_short_between_runs_of_headlines_keeps_its_prose_and_loses_bo
         (f"{' '.join(own)} {lede}", False),
         (after, True),
     ]
-    # without the words Punkt learned, nothing in sentence-case headlines says where prose opens
+    # without the words Punkt learned, nothing in sentence-case headlines says where prose
+    # opens, and the line reads as prose as a whole: it votes whole rather than lose the lede
     unaided = _split_headlines(line, 0, len(line))
-    assert [(line[a:b], chrome) for (a, b), chrome in unaided] == [(line, True)]
+    assert [(line[a:b], chrome) for (a, b), chrome in unaided] == [(line, False)]
     # title-case headlines give themselves away without them
     titled = "Rapper Tops Album Chart Again As Council Delays Vote On New Bridge"
     line = f"{titled} {lede} {after}"
@@ -723,3 +725,49 @@ def test_a_story_headline_after_other_headlines_votes_with_its_sentence():
     page = f"{LEDE} Click here for prices {run} {own} {STORY_SENTENCE}"
     found = units_with(_COMMON_WORDS_SPLITTER, page)
     assert found[-2:] == [(run, True), (f"{own} {STORY_SENTENCE}", False)]
+
+
+def test_a_piece_that_ends_no_sentence_after_the_lede_is_chrome():
+    # a call to action and a ticker cut other stories' headlines apart; the piece before the
+    # ticker stops mid-headline and must not vote beside the story
+    fragment = "Striker out for a month with knee injury Storm leaves thousands without"
+    page = f"{LEDE} Click here for prices {fragment} {TICKER} Click here for prices"
+    found = units(page)
+    assert found[0] == (LEDE, False)
+    assert (fragment, True) in found
+    assert [text for text, chrome in found if not chrome] == [LEDE]
+
+
+def test_a_finished_sentence_after_the_lede_still_votes():
+    other = "The squad flies out on Friday for the first Test in Leeds."
+    page = f"{LEDE} Click here for prices {other} {TICKER} Click here for prices"
+    assert [text for text, chrome in units(page) if not chrome] == [LEDE, other]
+
+
+def test_a_lede_cut_short_still_votes_when_it_comes_first():
+    # feeds cut the story's opening at a word limit: the first prose of a page votes unfinished,
+    # even with no headlines after it to show where it ends
+    cut_short = (
+        "Flood water rose through the night across three districts of Assam on Tuesday as the "
+        "Brahmaputra burst its banks, forcing thousands of families onto higher ground and "
+        "cutting the main highway to the eastern towns near"
+    )
+    page = f"{cut_short} Click here for prices {TICKER} Click here for prices"
+    assert [text for text, chrome in units(page) if not chrome] == [cut_short]
+
+
+def test_an_unfinished_run_of_headlines_stays_chrome():
+    # as long as a cut-short lede, but with too few function words to read as one
+    run = (
+        "Pompeii gets digital make-over Rapper tops album chart again Council delays vote on new "
+        "bridge Striker out for month with knee injury Storm leaves thousands without power"
+    )
+    # and title-case headlines, whatever their function words
+    titled = (
+        "Mayor Says The City Will Fight For Its Share Of The Rail Fund As The Council Meets "
+        "On The Plan And Voters Go To The Polls In The Spring For The First Time In Years"
+    )
+    for line in (run, titled):
+        assert all(chrome for _, chrome in _split_headlines(line, 0, len(line)))
+        page = f"Click here for prices {line} Click here for prices"
+        assert all(chrome for _, chrome in units(page))
