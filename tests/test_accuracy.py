@@ -11,12 +11,15 @@ from tests.conftest import PROJECT, shared_file
 
 pytestmark = pytest.mark.slow
 
-# Measured on the 14,704 held-out examples through the serving path (make train with the
-# wave-11 data, 2026-12-04); each floor sits 1.2 to 1.8 points under its figure.
-ACCURACY_FLOOR = 0.90  # measured 0.918: the top tag is one of the example's topics
-MAIN_TOPIC_FLOOR = 0.81  # measured 0.829: the top tag is the example's main topic
-MICRO_F1_FLOOR = 0.82  # measured 0.834
-LEVEL_TWO_MICRO_F1_FLOOR = 0.69  # measured 0.704 (subtopics)
+# Measured on the 24,222 held-out examples through the serving path (make train with the
+# wave-18 data, 2026-12-06); each floor sits 1.4 to 1.6 points under its figure. The split
+# grows with every wave and the later waves are harder: the wave-17 model scores 0.826, 0.828
+# and 0.687 (micro-F1, main topic, level 2) on this split, where it scored 0.827, 0.829 and
+# 0.691 on its own.
+ACCURACY_FLOOR = 0.895  # measured 0.909: the top tag is one of the example's topics
+MAIN_TOPIC_FLOOR = 0.815  # measured 0.830: the top tag is the example's main topic
+MICRO_F1_FLOOR = 0.81  # measured 0.826
+LEVEL_TWO_MICRO_F1_FLOOR = 0.67  # measured 0.686 (subtopics)
 
 
 def test_held_out_quality_of_the_default_model(default_model):
