@@ -267,6 +267,12 @@ def _unfinished_after_lede(pieces: list[Unit]) -> list[Unit]:
     return result
 
 
+def _reads_as_prose(words: list[str]) -> bool:
+    """Enough function words for prose, and not title case: title-case "To", "Of" and "In"
+    are headlines' words too."""
+    return function_share(words) >= PROSE_SHARE and not title_case(words)
+
+
 def _token_spans(line: str, start: int, end: int) -> list[tuple[int, int]]:
     """The (start, end) offsets in `line` of the words of line[start:end]."""
     return [m.span() for m in _TOKEN.finditer(line, start, end)]
@@ -322,8 +328,7 @@ def _split_headlines(
         if opening is None:
             # a lede cut short with no headlines after it reads as prose throughout: keeping it
             # gave a short lede + chrome 0.626 -> 0.652 on briefs of a train fold (fused -0.1)
-            prose = function_share(words) >= PROSE_SHARE and not title_case(words)
-            return [((start, end), len(words) >= UNPUNCTUATED_WORDS and not prose)]
+            return [((start, end), len(words) >= UNPUNCTUATED_WORDS and not _reads_as_prose(words))]
         head = ((start, tokens[opening - 1][1]), True)
         rest = _split_headlines(line, tokens[opening][0], end, common_words)
         return [head, *rest]
@@ -356,8 +361,7 @@ def _prose_start(words: list[str], *, title_case_runs: bool = False) -> int | No
                 or (title_case_runs and _title_case_run(words[:k]))
             )
             and headlinese(before)
-            and function_share(after) >= PROSE_SHARE
-            and not title_case(after)  # title-case "To", "Of" and "In" are headlines' too
+            and _reads_as_prose(after)
         ):
             return k
     return None
@@ -385,7 +389,7 @@ def _opens_prose(words: list[str], k: int, common_words: frozenset[str]) -> bool
     ):
         return False
     after = words[k : k + 3 * SIDE_WORDS // 2]
-    return function_share(after) >= PROSE_SHARE and not title_case(after)
+    return _reads_as_prose(after)
 
 
 def _prose_end(words: list[str]) -> int | None:
@@ -394,11 +398,7 @@ def _prose_end(words: list[str]) -> int | None:
     reads as headlines. None when the sentence does not open as prose, as runs of headlines
     do not."""
     opening = words[:MIN_PROSE_WORDS]
-    if (
-        len(opening) < MIN_PROSE_WORDS
-        or function_share(opening) < PROSE_SHARE
-        or title_case(opening)
-    ):
+    if len(opening) < MIN_PROSE_WORDS or not _reads_as_prose(opening):
         return None
     tails = headlinese_tails(words)
     for k in range(MIN_PROSE_WORDS, len(words) - MIN_CHROME_RUN + 1):
