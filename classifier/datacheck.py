@@ -20,6 +20,8 @@ from classifier.taxonomy import load_taxonomy
 from classifier.text import normalise, split_paragraphs, tokenize, word_count
 
 NEAR_DUPLICATE_COSINE = 0.9
+COMMON_FEATURES = 256  # the most frequent words, kept out of the sparse product
+BLOCK_ROWS = 1000
 TOPICAL_PARAGRAPH_WORDS = (8, 160)
 
 
@@ -146,9 +148,14 @@ def similar_pairs(
 ) -> Iterator[tuple[int, int, float]]:
     """(i, j, cosine) for each of the first `rows` texts and every other text it is too close
     to; TF-IDF over all the texts, compared a block of rows at a time to bound memory. With
-    `later_only`, only pairs with j > i: a set compared with itself needs each pair once, and
-    skipping the columns before the block halves the products. The products stay sparse: a
-    dense block and its scan took most of the check's time."""
+    `later_only`, only pairs with j > i: a set compared with itself needs each pair once.
+
+    Most of the cost was the few words that nearly every text holds (the number token is in
+    most of them): every pair shares them, so the product held nearly every pair. Those
+    COMMON_FEATURES columns are left out of the sparse product and added back exactly for the
+    pairs that could still pass: their part of a cosine is at most the product of the two
+    texts' norms over them (Cauchy-Schwarz). Two texts that share no other word can only pass
+    when both norms reach the threshold (neither exceeds 1); those few are compared in full."""
     if len(texts) < 2:
         return
     vectorizer = TfidfVectorizer(
@@ -158,21 +165,34 @@ def similar_pairs(
         lowercase=False,
         sublinear_tf=True,
     )
-    matrix = vectorizer.fit_transform(texts).astype(np.float32)
-    block = 1000
-    for start in range(0, rows, block):
+    matrix = vectorizer.fit_transform(texts).astype(np.float32).tocsr()
+    frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    is_common = np.zeros(matrix.shape[1], dtype=bool)
+    is_common[np.argsort(frequency)[::-1][:COMMON_FEATURES]] = True
+    common = matrix[:, np.flatnonzero(is_common)].toarray()
+    rare = matrix[:, np.flatnonzero(~is_common)].tocsr()
+    norms = np.sqrt((common * common).sum(axis=1))
+    found: set[tuple[int, int]] = set()
+    for start in range(0, rows, BLOCK_ROWS):
         first_column = start if later_only else 0
-        product = (matrix[start : min(start + block, rows)] @ matrix[first_column:].T).tocoo()
-        close = product.data > threshold
-        found = zip(
-            product.row[close] + start,
-            product.col[close] + first_column,
-            product.data[close],
-            strict=True,
-        )
-        for row, column, cosine in found:
-            if column > row if later_only else column != row:
-                yield int(row), int(column), float(cosine)
+        product = (rare[start : min(start + BLOCK_ROWS, rows)] @ rare[first_column:].T).tocoo()
+        row, column = product.row + start, product.col + first_column
+        hopeful = product.data + norms[row] * norms[column] > threshold
+        row, column = row[hopeful], column[hopeful]
+        cosine = product.data[hopeful] + np.einsum("ij,ij->i", common[row], common[column])
+        close = cosine > threshold
+        for i, j, value in zip(row[close], column[close], cosine[close], strict=True):
+            if j > i if later_only else j != i:
+                found.add((int(i), int(j)))
+                yield int(i), int(j), float(value)
+    heavy = np.flatnonzero(norms >= threshold)
+    heavy_rows = heavy[heavy < rows]
+    if len(heavy_rows):
+        full = (matrix[heavy_rows] @ matrix[heavy].T).toarray()
+        for a, b in zip(*np.nonzero(full > threshold), strict=True):
+            i, j = int(heavy_rows[a]), int(heavy[b])
+            if (j > i if later_only else j != i) and (i, j) not in found:
+                yield i, j, float(full[a, b])
 
 
 def format_report(report: DataCheckReport) -> list[str]:

@@ -1,11 +1,14 @@
 import json
 import shutil
 
+import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifier.cli import main
 from classifier.data import Example
 from classifier.datacheck import Floors, check_data_folder, near_duplicates, similar_pairs
+from classifier.text import normalise, tokenize
 from tests.conftest import TRAINING_DATA
 
 PLAN = Floors(per_topic=150, per_subtopic=150, region_share=0.08, opening_share=0.005)
@@ -59,6 +62,35 @@ def test_check_fails_on_a_test_example_copied_from_train(tmp_path, capsys):
     # the leak, and the same pair again as near-duplicates; nothing else
     assert all(copied_at in problem for problem in problems)
     assert any("same text as" in problem for problem in problems)
+
+
+def test_similar_pairs_equals_the_full_cosine_matrix_when_common_words_decide():
+    # Zipf-like texts: a few hundred words are in most texts (the columns left out of the
+    # sparse product), and some pairs share nothing else, so only the added-back part and
+    # the full comparison of texts made of common words can find them.
+    rng = np.random.default_rng(0)
+    vocabulary = [f"w{n}" for n in range(3000)]
+    weights = 1 / np.arange(1, 3001)
+    texts = [
+        " ".join(rng.choice(vocabulary, size=rng.integers(3, 30), p=weights / weights.sum()))
+        for _ in range(1500)
+    ]
+    texts += [text + " w2999" for text in texts[:15]]  # close pairs that share rare words
+    texts += [" ".join(vocabulary[:4]), " ".join(vocabulary[:4] + vocabulary[:3])]
+    vectorizer = TfidfVectorizer(
+        preprocessor=normalise,
+        tokenizer=tokenize,
+        token_pattern=None,
+        lowercase=False,
+        sublinear_tf=True,
+    )
+    matrix = vectorizer.fit_transform(texts)
+    cosine = (matrix @ matrix.T).toarray()
+    for threshold in (0.5, 0.9):
+        expected = {(i, j) for i, j in zip(*np.nonzero(cosine > threshold), strict=True) if j > i}
+        found = {(i, j) for i, j, _ in similar_pairs(texts, len(texts), threshold, later_only=True)}
+        assert found == expected and len(expected) >= 10
+        assert (len(texts) - 2, len(texts) - 1) in found  # common words only: compared in full
 
 
 def test_similar_pairs_finds_each_close_pair_across_blocks_in_both_modes():
