@@ -15,6 +15,7 @@ from pathlib import Path
 
 from classifier.coverage import ERAS, FORMAT_WORDS, REGIONS, opening
 from classifier.datacheck import similar_pairs
+from classifier.language import detect
 from classifier.text import word_count
 
 HERE = Path(__file__).resolve().parent
@@ -55,6 +56,8 @@ def check_record(record: object, level2: dict[str, str]) -> list[str]:
         problems.append("text has more than one blank line in a row")
     if PLACEHOLDER.search(text):
         problems.append("text holds a placeholder or markup")
+    if detect(text) != "en":
+        problems.append("text is not English (the default model reads English only)")
     if record.get("region") not in REGIONS:
         problems.append(f"region must be one of {', '.join(REGIONS)}")
     if record.get("era") not in ERAS:
