@@ -187,12 +187,16 @@ def similar_pairs(
                 yield int(i), int(j), float(value)
     heavy = np.flatnonzero(norms >= threshold)
     heavy_rows = heavy[heavy < rows]
-    if len(heavy_rows):
-        full = (matrix[heavy_rows] @ matrix[heavy].T).toarray()
-        for a, b in zip(*np.nonzero(full > threshold), strict=True):
-            i, j = int(heavy_rows[a]), int(heavy[b])
+    for start in range(0, len(heavy_rows), BLOCK_ROWS):  # few on news; blocks bound the worst
+        block = heavy_rows[start : start + BLOCK_ROWS]
+        product = (matrix[block] @ matrix[heavy].T).tocoo()
+        close = product.data > threshold
+        for a, b, value in zip(
+            product.row[close], product.col[close], product.data[close], strict=True
+        ):
+            i, j = int(block[a]), int(heavy[b])
             if (j > i if later_only else j != i) and (i, j) not in found:
-                yield i, j, float(full[a, b])
+                yield i, j, float(value)
 
 
 def format_report(report: DataCheckReport) -> list[str]:
