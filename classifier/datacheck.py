@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifier import coverage
@@ -139,6 +140,18 @@ def near_duplicates(examples: list[Example], threshold: float = NEAR_DUPLICATE_C
     ]
 
 
+def tfidf_rows(texts: list[str]) -> csr_matrix:
+    """Unit-length TF-IDF rows of the texts, as the near-duplicate check compares them."""
+    vectorizer = TfidfVectorizer(
+        preprocessor=normalise,
+        tokenizer=tokenize,
+        token_pattern=None,
+        lowercase=False,
+        sublinear_tf=True,
+    )
+    return vectorizer.fit_transform(texts)
+
+
 def similar_pairs(
     texts: list[str],
     rows: int,
@@ -158,14 +171,7 @@ def similar_pairs(
     when both norms reach the threshold (neither exceeds 1); those few are compared in full."""
     if len(texts) < 2:
         return
-    vectorizer = TfidfVectorizer(
-        preprocessor=normalise,
-        tokenizer=tokenize,
-        token_pattern=None,
-        lowercase=False,
-        sublinear_tf=True,
-    )
-    matrix = vectorizer.fit_transform(texts).astype(np.float32).tocsr()
+    matrix = tfidf_rows(texts).astype(np.float32).tocsr()
     frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
     is_common = np.zeros(matrix.shape[1], dtype=bool)
     is_common[np.argsort(frequency)[::-1][:COMMON_FEATURES]] = True

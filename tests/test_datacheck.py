@@ -3,12 +3,16 @@ import shutil
 
 import numpy as np
 import pytest
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifier.cli import main
 from classifier.data import Example
-from classifier.datacheck import Floors, check_data_folder, near_duplicates, similar_pairs
-from classifier.text import normalise, tokenize
+from classifier.datacheck import (
+    Floors,
+    check_data_folder,
+    near_duplicates,
+    similar_pairs,
+    tfidf_rows,
+)
 from tests.conftest import TRAINING_DATA
 
 PLAN = Floors(per_topic=150, per_subtopic=150, region_share=0.08, opening_share=0.005)
@@ -77,14 +81,7 @@ def test_similar_pairs_equals_the_full_cosine_matrix_when_common_words_decide():
     ]
     texts += [text + " w2999" for text in texts[:15]]  # close pairs that share rare words
     texts += [" ".join(vocabulary[:4]), " ".join(vocabulary[:4] + vocabulary[:3])]
-    vectorizer = TfidfVectorizer(
-        preprocessor=normalise,
-        tokenizer=tokenize,
-        token_pattern=None,
-        lowercase=False,
-        sublinear_tf=True,
-    )
-    matrix = vectorizer.fit_transform(texts)
+    matrix = tfidf_rows(texts)
     cosine = (matrix @ matrix.T).toarray()
     for threshold in (0.5, 0.9):
         expected = {(i, j) for i, j in zip(*np.nonzero(cosine > threshold), strict=True) if j > i}
