@@ -2,7 +2,9 @@
 
 Near-duplicates inflate held-out scores (the same story on both sides of the split) and make
 a topic look better covered than it is, so they fail the check, as do invalid records, texts
-whose length does not fit their format, and data that misses the coverage plan's floors.
+whose length does not fit their format, text that is not English (the default model reads
+English only, and the service flags other languages), and data that misses the coverage
+plan's floors.
 """
 
 from collections import Counter
@@ -17,6 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from classifier import coverage
 from classifier.coverage import FORMAT_WORDS
 from classifier.data import NO_TOPIC, Example, duplicate_key, load_corpus
+from classifier.language import detect
 from classifier.taxonomy import load_taxonomy
 from classifier.text import normalise, split_paragraphs, tokenize, word_count
 
@@ -78,6 +81,7 @@ def check_data_folder(folder: str | Path, floors: Floors | None = None) -> DataC
     )
     report.problems.extend(_split_overlap(splits["train"].examples, splits["test"].examples))
     report.problems.extend(_lengths(everything))
+    report.problems.extend(_not_english(everything))
     report.problems.extend(near_duplicates(everything))
     for label in taxonomy.at_level(1):
         total = sum(counts[label].values())
@@ -128,6 +132,10 @@ def _lengths(examples: list[Example]) -> list[str]:
                     f"{example.source}: a paragraph of {words} words (expected {low}-{high})"
                 )
     return problems
+
+
+def _not_english(examples: list[Example]) -> list[str]:
+    return [f"{e.source}: not English" for e in examples if detect(e.text) != "en"]
 
 
 def near_duplicates(examples: list[Example], threshold: float = NEAR_DUPLICATE_COSINE) -> list[str]:

@@ -20,13 +20,14 @@ _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # The commonest function words of languages often met in news feeds, written for this check.
-# Words that are also English ("a", "in", "die", "son", "me") are left out.
+# Words that are also English ("a", "in", "die", "son", "me") are left out, and so are
+# French "est" and Spanish "y", which English tables write for "estimate" and "y/y".
 FOREIGN = {
-    "fr": "le la les de des du une et est dans pour que qui sur pas par avec au aux ce cette il "
+    "fr": "le la les de des du une et dans pour que qui sur pas par avec au aux ce cette il "
     "elle ont sont été être plus mais ou leur nous vous ses",
     "de": "der das und ist nicht mit den dem des ein eine einen sich auf für von zu im auch "
     "dass wird werden wurde oder nach bei aus sind",
-    "es": "el los las de del una y es en que por con para se su sus al lo como más pero fue "
+    "es": "el los las de del una es en que por con para se su sus al lo como más pero fue "
     "está ha han este esta entre sobre",
     "pt": "o os as de da das do dos um uma e é em que para com não por se na nas nos ao mais "
     "foi são está pelo pela",

@@ -68,6 +68,26 @@ def test_check_fails_on_a_test_example_copied_from_train(tmp_path, capsys):
     assert any("same text as" in problem for problem in problems)
 
 
+def test_check_fails_on_an_example_that_is_not_english(tmp_path, capsys):
+    folder = tmp_path / "data"
+    (folder / "train").mkdir(parents=True)
+    (folder / "test").mkdir()
+    shutil.copy(TRAINING_DATA / "taxonomy.json", folder)
+    lines = (TRAINING_DATA / "train" / "sport.jsonl").read_text().splitlines()[:50]
+    french = {
+        **json.loads(lines[0]),
+        "id": "en-francais",
+        "text": "Le club a remporté le match de samedi devant ses supporters, et l'entraîneur "
+        "a dit que la saison n'est pas encore finie pour les joueurs.",
+        "format": "brief",
+    }
+    (folder / "train" / "sport.jsonl").write_text("\n".join([*lines, json.dumps(french)]) + "\n")
+    (folder / "test" / "sport.jsonl").write_text("")
+    report = check_data_folder(folder)
+    assert len(report.problems) == 1
+    assert report.problems[0].endswith(f"train/sport.jsonl:{len(lines) + 1}: not English")
+
+
 def test_similar_pairs_equals_the_full_cosine_matrix_when_common_words_decide():
     # Zipf-like texts: a few hundred words are in most texts (the columns left out of the
     # sparse product), and some pairs share nothing else, so only the added-back part and

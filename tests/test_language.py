@@ -58,3 +58,16 @@ def test_joining_words_count_again_outside_a_name_or_in_a_run_too_long_for_one()
     # a name needs a capitalised word on each side of its joiners
     assert detect("nada de Lima y nada de Cusco") == "other"
     assert detect("Lima de nada y Cusco de nada") == "other"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EARNINGS SURPRISES\nAlamo Semiconductor: 31c vs 22c est.\nLiberty Brands: 88c vs 74c "
+        "est.\nCrescent Gas: 43c vs 51c est.\nBrazos Telecom: 27c vs 26c est.",
+        "GHANA INFLATION (December, y/y)\n2014: 17.0% y/y\n2015: 17.7% y/y\n2016: 15.4% y/y",
+    ],
+)
+def test_english_tables_with_estimates_and_year_on_year_rates(text):
+    # "est." and "y/y" are French and Spanish function words in form only
+    assert detect(text) == "en"
