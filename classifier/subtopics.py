@@ -46,6 +46,34 @@ class SubtopicModel:
     def columns_under(self, parent: int) -> np.ndarray:
         return np.flatnonzero(self.parents == parent)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # half precision on disk; the weights already hold only values it can store
+        weights = half_precision(self.weights)
+        parts = (weights.shape, weights.indptr, weights.indices, weights.data.astype(np.float16))
+        return {**self.__dict__, "weights": parts}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        weights = state["weights"]
+        if isinstance(weights, tuple):  # models saved before half precision hold a csr_matrix
+            shape, indptr, indices, data = weights
+            weights = csr_matrix((data.astype(np.float32), indices, indptr), shape=shape)
+        self.__dict__.update({**state, "weights": weights})
+
+
+def half_precision(weights: csr_matrix) -> csr_matrix:
+    """The weights rounded to what half precision holds, kept in single precision in memory.
+
+    Half precision on disk took the wave-20 model file from 45.1 to 33.3 MB; on its held-out
+    split 4 of 26,940 documents changed tags and level-2 micro-F1 moved by 2e-5. Rounding
+    when the model is fitted, not only when it is saved, makes the model that training
+    evaluates score exactly as the one that serves. Weights too small for half precision
+    become zero and leave the matrix.
+    """
+    rounded = csr_matrix(weights, dtype=np.float32, copy=True)
+    rounded.data = rounded.data.astype(np.float16).astype(np.float32)
+    rounded.eliminate_zeros()
+    return rounded
+
 
 def fit_subtopics(
     features: Any,
@@ -84,9 +112,7 @@ def fit_subtopics(
     return SubtopicModel(
         labels=labels,
         parents=np.array(parents),
-        # single precision on disk: the wave-11 model file 50.7 -> 36.3 MB, and scores that move
-        # by about 1e-7 of themselves, far below what a threshold or a calibration can tell apart
-        weights=hstack([part["weights"] for part in fitted]).tocsr().astype(np.float32),
+        weights=half_precision(hstack([part["weights"] for part in fitted])),
         intercept=np.concatenate([part["intercept"] for part in fitted]),
         calibration=np.vstack([part["calibration"] for part in fitted]),
         thresholds=np.concatenate([part["thresholds"] for part in fitted]),

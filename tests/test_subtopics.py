@@ -2,6 +2,7 @@
 the same one document at a time or in a batch, in the library, over HTTP and in the CLI."""
 
 import json
+import pickle
 
 import numpy as np
 import pytest
@@ -199,12 +200,26 @@ def test_level_two_scores_of_the_lean_path_equal_the_pipelines(model, texts):
     )
 
 
-def test_subtopic_weights_are_kept_in_single_precision_and_scored_in_double(model, tmp_path):
-    # single precision keeps the model file small; double in memory, since a product of
-    # double features with single weights would copy the weights on every call
+def test_subtopic_weights_are_saved_in_half_precision_and_scored_in_double(model, tmp_path):
+    # half precision keeps the model file small; double in memory, since a product of
+    # double features with narrower weights would copy the weights on every call
+    stored = model.subtopics.__getstate__()["weights"][-1]
+    assert stored.dtype == np.float16 and stored.size == model.subtopics.weights.nnz
     reloaded = load(publish(model, tmp_path, manifest={}, metrics={}).parent)[0]
     assert reloaded.subtopics.weights.dtype == np.float32
     assert reloaded._subtopic_weights.dtype == np.float64
     np.testing.assert_array_equal(
         reloaded._subtopic_weights.toarray(), model._subtopic_weights.toarray()
+    )
+
+
+def test_a_freshly_fitted_model_scores_subtopics_exactly_as_after_saving(
+    quick_corpora, quick_options, taxonomy, texts
+):
+    # weights are rounded when fitted, so what training evaluates is what serves
+    fitted, _ = fit_model(quick_corpora[0].examples, taxonomy=taxonomy, options=quick_options)
+    reloaded = pickle.loads(pickle.dumps(fitted))
+    features = fitted.features(texts)
+    np.testing.assert_array_equal(
+        reloaded.subtopic_scores(features), fitted.subtopic_scores(features)
     )
