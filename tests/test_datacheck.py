@@ -68,7 +68,7 @@ def test_check_fails_on_a_test_example_copied_from_train(tmp_path, capsys):
     assert any("same text as" in problem for problem in problems)
 
 
-def test_check_fails_on_an_example_that_is_not_english(tmp_path, capsys):
+def test_check_fails_on_an_example_that_is_not_english(tmp_path):
     folder = tmp_path / "data"
     (folder / "train").mkdir(parents=True)
     (folder / "test").mkdir()
