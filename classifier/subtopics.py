@@ -47,14 +47,15 @@ class SubtopicModel:
         return np.flatnonzero(self.parents == parent)
 
     def __getstate__(self) -> dict[str, Any]:
-        # half precision on disk; the weights already hold only values it can store
-        weights = half_precision(self.weights)
+        # half precision on disk: fit_subtopics already rounded the weights to it, so saving
+        # loses nothing and needs no second rounding pass over the matrix
+        weights = self.weights
         parts = (weights.shape, weights.indptr, weights.indices, weights.data.astype(np.float16))
         return {**self.__dict__, "weights": parts}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         weights = state["weights"]
-        if isinstance(weights, tuple):  # models saved before half precision hold a csr_matrix
+        if isinstance(weights, tuple):  # the half-precision parts; older models hold a csr_matrix
             shape, indptr, indices, data = weights
             weights = csr_matrix((data.astype(np.float32), indices, indptr), shape=shape)
         self.__dict__.update({**state, "weights": weights})
