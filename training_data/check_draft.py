@@ -14,12 +14,15 @@ from collections import Counter
 from pathlib import Path
 
 from classifier.coverage import ERAS, FORMAT_WORDS, REGIONS, opening
-from classifier.datacheck import similar_pairs
+from classifier.datacheck import NEAR_DUPLICATE_COSINE, similar_pairs
 from classifier.language import detect
 from classifier.text import word_count
 
 HERE = Path(__file__).resolve().parent
 FIELDS = {"id", "text", "labels", "region", "era", "format"}
+# Drafts are held a margin under `make check-data`'s line: the IDF of the whole corpus shifts
+# as each wave joins it, and pairs that passed at 0.89 have later crept over 0.90.
+DRAFT_COSINE = NEAR_DUPLICATE_COSINE - 0.02
 PLACEHOLDER = re.compile(
     r"\[[A-Z][a-z]+\]|\bXXX\b|lorem ipsum|\bTBD\b|\{\w+\}|\*\*|^#", re.I | re.M
 )
@@ -137,7 +140,7 @@ def near_duplicates(new: list[tuple[str, str]], old: list[tuple[str, str]]) -> l
     texts = [t for _, t in new] + [t for _, t in old]
     return [
         f"{sources[first]}: too close to {sources[other]} ({cosine:.2f})"
-        for first, other, cosine in similar_pairs(texts, len(new), later_only=True)
+        for first, other, cosine in similar_pairs(texts, len(new), DRAFT_COSINE, later_only=True)
     ]
 
 
