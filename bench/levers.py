@@ -100,7 +100,7 @@ def report(name: str, features, y_matrix: np.ndarray, fit: Fit, started: float) 
 
 
 def character_levers(texts: list[str], words, y_matrix: np.ndarray) -> None:
-    """Word n-grams alone, then with each character setting; the time includes the features."""
+    """Word n-grams alone, then with each character setting (its time includes building them)."""
     report("words only", words, y_matrix, svm, time.perf_counter())
     for name, (ngram_range, min_df, most) in CHARACTER_SETTINGS.items():
         started = time.perf_counter()
