@@ -65,7 +65,8 @@ def build_parser(extra_commands: ExtraCommands | None = None) -> argparse.Argume
         "--params",
         type=_params,
         help="fixed hyperparameters instead of the search, as JSON with C, ngram_range, min_df"
-        " (and secondary_weight, 0-1: how much a label after the first counts)",
+        " (and secondary_weight, 0-1: how much a label after the first counts; characters,"
+        " [low, high]: character n-grams beside the words)",
     )
     train.add_argument("--jobs", type=int, default=2, help="parallel jobs (default: %(default)s)")
     train.add_argument(
@@ -327,7 +328,24 @@ def _params(raw: str) -> dict[str, Any]:
     if not isinstance(weight, int | float) or not 0 < weight <= 1:
         raise argparse.ArgumentTypeError("secondary_weight must be a number above 0, at most 1")
     params["ngram_range"] = tuple(params["ngram_range"])
+    characters = params.get("characters")
+    if characters is not None:
+        if not _is_span(characters):
+            raise argparse.ArgumentTypeError(
+                "characters must be [low, high]: 1 <= low <= high <= 8"
+            )
+        params["characters"] = tuple(characters)
     return params
+
+
+def _is_span(value: Any) -> bool:
+    """Whether a value is an n-gram length range [low, high] that a vectorizer can use."""
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in value)
+        and 1 <= value[0] <= value[1] <= 8
+    )
 
 
 def _read_text(source: str) -> str:

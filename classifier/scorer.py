@@ -6,15 +6,20 @@ which costs far more than the arithmetic itself. Here a whole batch of texts is 
 a memoised dictionary, bigrams become integer codes looked up in a sorted table, and counting,
 weighting and normalising happen once for the batch. Scores equal the Pipeline's up to
 floating-point summation order; tests hold the two paths together.
+
+A model trained with character n-grams beside the words (a FeatureUnion) gets their columns
+from the character vectorizer's own transform, appended to the word columns as the union
+appends them.
 """
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise, repeat
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
 
 from classifier.hashindex import HashIndex
 from classifier.text import normalise, stem_of, tokenize
@@ -30,7 +35,14 @@ _UNKNOWN = -1  # outside the vocabulary: it takes a place, and no n-gram through
 class LinearScorer:
     """Decision values of a TF-IDF + linear model, for one text or a batch of texts."""
 
-    def __init__(self, vectorizer: TfidfVectorizer, weights: np.ndarray, intercept: np.ndarray):
+    def __init__(
+        self,
+        features: TfidfVectorizer | FeatureUnion,
+        weights: np.ndarray,
+        intercept: np.ndarray,
+    ):
+        vectorizer, characters = _word_and_character_parts(features)
+        self.characters = CharacterFeatures(characters) if characters is not None else None
         if vectorizer.norm != "l2" or not vectorizer.use_idf:
             raise ValueError("the lean path expects an l2-normalised TF-IDF vectorizer")
         self.vocabulary: dict[str, int] = vectorizer.vocabulary_
@@ -84,10 +96,7 @@ class LinearScorer:
             rows, indices, counts = self._counted_by_grams(texts)
         else:
             rows, indices, counts = self._counted_by_codes(texts)
-        tf = np.log(counts) + 1.0 if self.sublinear_tf else counts
-        values = tf * self.idf[indices]
-        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(texts)))
-        values /= norms[rows]
+        values = tfidf_values(rows, indices, counts, self.idf, self.sublinear_tf, len(texts))
         return rows, indices, values
 
     def _counted_by_codes(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -116,29 +125,14 @@ class LinearScorer:
 
     def _counted_by_grams(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The general path for any n-gram range: n-gram strings counted per text."""
-        keys: list[str] = []
-        counts: list[int] = []
-        lengths = []
-        for text in texts:
-            counted = self.grams(text)
-            keys += counted
-            counts += counted.values()
-            lengths.append(len(counted))
-        indices = np.fromiter(map(self.vocabulary.get, keys, repeat(-1)), np.intp, len(keys))
-        rows = np.repeat(np.arange(len(texts)), lengths)
-        known = indices >= 0
-        rows, indices = rows[known], indices[known]
-        # in the order the vectorised path gives, so that both sum in the same order
-        order = np.argsort(rows * len(self.vocabulary) + indices)
-        return rows[order], indices[order], np.array(counts, dtype=np.float64)[known][order]
+        return counted_grams(map(self.grams, texts), self.vocabulary)
 
     def features(self, texts: Sequence[str]) -> csr_matrix:
-        """The TF-IDF rows of the texts, as the vectorizer's transform gives them."""
-        rows, indices, values = self._sparse_rows(texts)
-        # rows are sorted, so the CSR row pointers are a cumulative count: no sorting needed
-        pointers = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=len(texts)), out=pointers[1:])
-        return csr_matrix((values, indices, pointers), shape=(len(texts), len(self.vocabulary)))
+        """The TF-IDF rows of the texts, as the Pipeline's first step transforms them."""
+        words = sorted_rows_matrix(*self._sparse_rows(texts), len(texts), len(self.vocabulary))
+        if self.characters is None:
+            return words
+        return hstack([words, self.characters.features(texts)], format="csr")
 
     def decisions(self, texts: Sequence[str] | csr_matrix) -> np.ndarray:
         """Decision values of many texts (rows), as the linear model's decision_function."""
@@ -147,16 +141,122 @@ class LinearScorer:
 
     def contributions(self, text: str, column: int, top_n: int) -> list[tuple[str, float]]:
         """The terms that raise one label's decision value most, with their share of it."""
-        _, indices, values = self._sparse_rows([text])
-        if not len(indices):
+        row = self.features([text])
+        if not row.nnz:
             return []
         if self._terms is None:
-            self._terms = np.empty(len(self.vocabulary), dtype=object)
-            for term, index in self.vocabulary.items():
-                self._terms[index] = term
-        weights = values * self.weights[indices, column]
+            self._terms = self._all_terms()
+        weights = row.data * self.weights[row.indices, column]
         order = np.argsort(-weights)[:top_n]
-        return [(str(self._terms[indices[i]]), float(weights[i])) for i in order if weights[i] > 0]
+        return [
+            (str(self._terms[row.indices[i]]), float(weights[i])) for i in order if weights[i] > 0
+        ]
+
+    def _all_terms(self) -> np.ndarray:
+        """Column -> term: the word n-grams, then the character n-grams as the union has them."""
+        vocabularies = [self.vocabulary]
+        if self.characters is not None:
+            vocabularies.append(self.characters.vocabulary)
+        terms = np.empty(sum(map(len, vocabularies)), dtype=object)
+        offset = 0
+        for vocabulary in vocabularies:
+            for term, index in vocabulary.items():
+                terms[offset + index] = term
+            offset += len(vocabulary)
+        return terms
+
+
+def _word_and_character_parts(
+    features: TfidfVectorizer | FeatureUnion,
+) -> tuple[TfidfVectorizer, TfidfVectorizer | None]:
+    """The word vectorizer, and the character one when the model has it beside the words."""
+    if not isinstance(features, FeatureUnion):
+        return features, None
+    parts = dict(features.transformer_list)
+    if list(parts) != ["words", "characters"]:
+        raise ValueError(f"the lean path expects words then characters, not {list(parts)}")
+    return parts["words"], parts["characters"]
+
+
+class CharacterFeatures:
+    """A char_wb TfidfVectorizer's transform, without its per-call validation and copies."""
+
+    def __init__(self, vectorizer: TfidfVectorizer):
+        if vectorizer.analyzer != "char_wb" or vectorizer.norm != "l2" or not vectorizer.use_idf:
+            raise ValueError("the lean path expects l2-normalised char_wb TF-IDF")
+        self.vocabulary: dict[str, int] = vectorizer.vocabulary_
+        self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self.low, self.high = vectorizer.ngram_range
+        self.sublinear_tf = bool(vectorizer.sublinear_tf)
+        self.preprocess = vectorizer.build_preprocessor()
+
+    def grams(self, text: str) -> Counter[str]:
+        """The text's character n-grams, counted, cut as the char_wb analyzer cuts them.
+
+        Each word is padded with one space on each side; a padded word no longer than n gives
+        one n-gram, itself, and no longer ones.
+        """
+        grams: list[str] = []
+        for word in self.preprocess(text).split():
+            padded = f" {word} "
+            size = len(padded)
+            for n in range(self.low, self.high + 1):
+                if size <= n:
+                    grams.append(padded)
+                    break
+                grams += [padded[i : i + n] for i in range(size - n + 1)]
+        return Counter(grams)
+
+    def features(self, texts: Sequence[str]) -> csr_matrix:
+        """The TF-IDF rows of the texts, as the vectorizer's transform gives them."""
+        rows, indices, counts = counted_grams(map(self.grams, texts), self.vocabulary)
+        values = tfidf_values(rows, indices, counts, self.idf, self.sublinear_tf, len(texts))
+        return sorted_rows_matrix(rows, indices, values, len(texts), len(self.vocabulary))
+
+
+def counted_grams(
+    counted_texts: Iterable[Counter[str]], vocabulary: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, count) of every known n-gram of each text, sorted by row, then column."""
+    keys: list[str] = []
+    counts: list[int] = []
+    lengths = []
+    for counted in counted_texts:
+        keys += counted
+        counts += counted.values()
+        lengths.append(len(counted))
+    indices = np.fromiter(map(vocabulary.get, keys, repeat(-1)), np.intp, len(keys))
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    known = indices >= 0
+    rows, indices = rows[known], indices[known]
+    # in the order the vectorised word path gives, so that both sum in the same order
+    order = np.argsort(rows * len(vocabulary) + indices)
+    return rows[order], indices[order], np.array(counts, dtype=np.float64)[known][order]
+
+
+def tfidf_values(
+    rows: np.ndarray,
+    indices: np.ndarray,
+    counts: np.ndarray,
+    idf: np.ndarray,
+    sublinear_tf: bool,
+    n_texts: int,
+) -> np.ndarray:
+    """TF-IDF values of counted n-grams, each row l2-normalised, as TfidfTransformer does."""
+    tf = np.log(counts) + 1.0 if sublinear_tf else counts
+    values = tf * idf[indices]
+    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n_texts))
+    values /= norms[rows]
+    return values
+
+
+def sorted_rows_matrix(
+    rows: np.ndarray, indices: np.ndarray, values: np.ndarray, n_texts: int, width: int
+) -> csr_matrix:
+    """A CSR matrix of triples sorted by row: the row pointers are a cumulative count."""
+    pointers = np.zeros(n_texts + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_texts), out=pointers[1:])
+    return csr_matrix((values, indices, pointers), shape=(n_texts, width))
 
 
 def _column_lookup(vocabulary: dict[str, int]) -> Callable[[str], int]:

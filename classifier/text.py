@@ -70,6 +70,14 @@ def normalise(text: str) -> str:
     return _CONTROL_CHARS.sub(" ", text)
 
 
+def character_text(text: str) -> str:
+    """The text that character n-grams are cut from: normalised and lower-cased.
+
+    A custom preprocessor replaces the vectorizer's own lower-casing, so it lower-cases here.
+    """
+    return normalise(text).lower()
+
+
 def _fold(match: re.Match[str]) -> str:
     return _PUNCTUATION_FOLDS[match.group()]
 

@@ -24,6 +24,7 @@ from classifier.search import (
     FoldPlan,
     Progress,
     SearchSpace,
+    feature_step,
     make_classifier,
     quiet_fit_warnings,
 )
@@ -85,12 +86,13 @@ def fit_model(
     tokens = [tokenize(normalise(example.text)) for example in examples]
     plan = FoldPlan(options.folds, options.n_jobs, options.random_state)
     main = main_topics(label_sets, classes) if multilabel else None
-    search = CrossValidatedSearch(tokens, y_matrix, target, multilabel, plan, say, main)
+    texts = [example.text for example in examples]
+    search = CrossValidatedSearch(texts, tokens, y_matrix, target, multilabel, plan, say, main)
     candidates = [options.fixed_params] if options.fixed_params else options.space.candidates()
     best = search.run(candidates, started, options.budget_seconds)
     score, params, (calibration, _, thresholds, abstain) = best
     say(f"fitting the final model with {params}")
-    vectorizer, features = search.features(params)
+    words, characters, features = search.features(params)
     linear = make_classifier(params, multilabel, options.random_state, options.n_jobs)
     with quiet_fit_warnings(), parallel_config(backend="threading"):  # liblinear frees the GIL
         if multilabel:
@@ -107,11 +109,12 @@ def fit_model(
         say("fitting the subtopic models, one per top-level topic")
         subtopics = fit_subtopics(features, examples, classes, taxonomy, params, plan)
     # Fitted on tokens; the same fitted state serves raw text once our text functions go in.
-    vectorizer.set_params(preprocessor=normalise, tokenizer=tokenize)
-    if hasattr(vectorizer, "stop_words_"):
-        del vectorizer.stop_words_  # the pruned-term set is not needed to tag and bloats files
+    words.set_params(preprocessor=normalise, tokenizer=tokenize)
+    for vectorizer in (words, characters):
+        if hasattr(vectorizer, "stop_words_"):
+            del vectorizer.stop_words_  # the pruned-term set is not needed to tag; it bloats files
     model = TopicModel(
-        Pipeline([("tfidf", vectorizer), ("linear", linear)]),
+        Pipeline([("tfidf", feature_step(words, characters)), ("linear", linear)]),
         classes,
         multilabel=multilabel,
         calibration=calibration,

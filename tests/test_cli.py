@@ -180,6 +180,11 @@ def test_unknown_command_is_a_usage_error():
         ('{"C": 1}', "give a JSON object with C, ngram_range and min_df"),
         ('{"C": 1, "ngram_range": [1, 1], "min_df": 1, "secondary_weight": 0}', "above 0"),
         ('{"C": 1, "ngram_range": [1, 1], "min_df": 1, "secondary_weight": "x"}', "above 0"),
+        ('{"C": 1, "ngram_range": [1, 1], "min_df": 1, "characters": [4]}', "[low, high]"),
+        ('{"C": 1, "ngram_range": [1, 1], "min_df": 1, "characters": [5, 4]}', "[low, high]"),
+        ('{"C": 1, "ngram_range": [1, 1], "min_df": 1, "characters": [0, 4]}', "[low, high]"),
+        ('{"C": 1, "ngram_range": [1, 1], "min_df": 1, "characters": [4, 9]}', "[low, high]"),
+        ('{"C": 1, "ngram_range": [1, 1], "min_df": 1, "characters": ["4", 4]}', "[low, high]"),
     ],
 )
 def test_bad_fixed_params_are_a_usage_error(small_corpus_file, tmp_path, capsys, params, message):
