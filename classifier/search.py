@@ -56,11 +56,15 @@ class SearchSpace:
     # time says it fits the budget left.
     characters: tuple[tuple[int, int], ...] = ((4, 4),)
 
-    def candidates(self) -> list[dict[str, Any]]:
-        grid = product(self.ngram_ranges, self.min_dfs, self.c_values, self.secondary_weights)
+    def candidates(self, multilabel: bool = True) -> list[dict[str, Any]]:
+        """The grid in trying order; single-label data has no secondary labels to weight."""
+        weights: tuple[float | None, ...] = self.secondary_weights if multilabel else (None,)
+        grid = product(self.ngram_ranges, self.min_dfs, self.c_values, weights)
         candidates: list[dict[str, Any]] = []
         for ngrams, min_df, c, weight in grid:
-            words = {"ngram_range": ngrams, "min_df": min_df, "C": c, "secondary_weight": weight}
+            words = {"ngram_range": ngrams, "min_df": min_df, "C": c}
+            if weight is not None:
+                words["secondary_weight"] = weight
             candidates.append(words)
             candidates += [{**words, "characters": chars} for chars in self.characters]
         return candidates

@@ -88,7 +88,8 @@ def fit_model(
     main = main_topics(label_sets, classes) if multilabel else None
     texts = [example.text for example in examples]
     search = CrossValidatedSearch(texts, tokens, y_matrix, target, multilabel, plan, say, main)
-    candidates = [options.fixed_params] if options.fixed_params else options.space.candidates()
+    fixed = options.fixed_params
+    candidates = [fixed] if fixed else options.space.candidates(multilabel)
     best = search.run(candidates, started, options.budget_seconds)
     score, params, (calibration, _, thresholds, abstain) = best
     say(f"fitting the final model with {params}")

@@ -1,0 +1,18 @@
+"""The search's candidates: their order and what each kind of data is searched over."""
+
+from classifier.search import SearchSpace
+
+
+def test_each_character_candidate_follows_its_words_only_twin():
+    candidates = SearchSpace().candidates()
+    for before, after in zip(candidates[::2], candidates[1::2], strict=True):
+        assert "characters" not in before
+        assert after == {**before, "characters": (4, 4)}
+
+
+def test_single_label_data_is_not_searched_over_secondary_weights():
+    space = SearchSpace()
+    multilabel, single = space.candidates(True), space.candidates(False)
+    assert len(multilabel) == 2 * len(single) == 2 * 2 * 2 * 4 * 2
+    assert all("secondary_weight" not in params for params in single)
+    assert len({str(sorted(params.items())) for params in single}) == len(single)
