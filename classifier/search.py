@@ -35,6 +35,7 @@ Progress = Callable[[str], None]
 # (calibration, calibrated out-of-fold probabilities, per-tag thresholds, abstain score)
 Rule = tuple[np.ndarray, np.ndarray, np.ndarray, float]
 CHARACTER_MIN_DF = 3
+CHARACTER_MARGIN = 0.002  # what a candidate with characters must gain over one without
 ESTIMATE_SAMPLE = 500  # texts whose character n-grams are counted to estimate a fit's cost
 
 
@@ -205,7 +206,7 @@ class CrossValidatedSearch:
             seconds = round(time.perf_counter() - tick, 2)
             self.tried.append({**params, "cv_score": round(score, 4), "seconds": seconds})
             self.say(f"candidate {params}: {score:.4f}")
-            if best is None or score > best[0]:
+            if best is None or ranking_score(score, params) > ranking_score(best[0], best[1]):
                 best = (score, params, rule)
         assert best is not None
         return best
@@ -240,6 +241,15 @@ class CrossValidatedSearch:
         return out_of_fold_decision(
             features, self.target, n_labels, params, self.multilabel, self.plan, self.main
         )
+
+
+def ranking_score(score: float, params: dict[str, Any]) -> float:
+    """The score a candidate is ranked by: characters must win by more than fold noise.
+
+    They cost several times more to fit and about 1.5 times more to tag, so a gain within
+    the noise between folds (about 0.002 micro-F1 on Reuters) does not pay for them.
+    """
+    return score - CHARACTER_MARGIN if params.get("characters") else score
 
 
 def _same_params(tried: dict[str, Any], params: dict[str, Any]) -> bool:
