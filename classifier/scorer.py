@@ -8,8 +8,8 @@ weighting and normalising happen once for the batch. Scores equal the Pipeline's
 floating-point summation order; tests hold the two paths together.
 
 A model trained with character n-grams beside the words (a FeatureUnion) gets their columns
-from the character vectorizer's own transform, appended to the word columns as the union
-appends them.
+the same way, n-gram strings counted per text in one pass over the batch, appended to the word
+columns as the union appends them.
 """
 
 from collections import Counter

@@ -50,11 +50,11 @@ class SearchSpace:
     # data 0.5 raised main-topic top-1 on a validation split of train (0.754 -> 0.759) with
     # micro-F1 up too; data whose label order means nothing (Reuters) may prefer 1.
     secondary_weights: tuple[float, ...] = (0.5, 1.0)
-    # Character n-grams beside the words (char_wb). 4-grams alone kept the whole gain of
-    # 2-5 grams in cross-validation on Reuters' train file (micro-F1 +0.3, macro-F1 +1.0
-    # points, bench/levers.py --characters) at the lowest cost. They cost far more to fit and
-    # to serve, so each is tried right after its words-only twin, and only when the twin's
-    # time says it fits the budget left.
+    # Character n-grams beside the words (char_wb). 4-grams alone kept the whole gain of 2-5
+    # grams for a plain SVM on Reuters (bench/levers.py --characters); under this search's
+    # own fit they gained nothing on Reuters, BBC or our data (BENCHMARKS.md), but text with
+    # other vocabulary may differ. They cost far more to fit and to serve, so each is tried
+    # right after its words-only twin, only when the twin's time says it fits the budget left.
     characters: tuple[tuple[int, int], ...] = ((4, 4),)
 
     def candidates(self, multilabel: bool = True) -> list[dict[str, Any]]:
@@ -215,10 +215,10 @@ class CrossValidatedSearch:
         """A character candidate's cost, from its words-only twin's time, before building it.
 
         Fitting time grows with the stored feature values, so the twin's time is scaled by
-        the values the characters add, counted on a sample of the texts. Ahead of the fit this
-        errs high: on Reuters the characters add 3.1 times the word values, and the fit took
-        1.5 times as long (bench/levers.py --characters). None when there is nothing to
-        estimate from (no characters, or the twin was not tried).
+        the values the characters add, counted on a sample of the texts. It errs high, which is
+        the safe side for a budget: it said 36 s and 59 s where Reuters took 30 s and 33 s,
+        and 460 s where our data took 274 s. None when there is nothing to estimate from (no
+        characters, or the twin was not tried).
         """
         if not params.get("characters"):
             return None
