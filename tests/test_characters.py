@@ -44,7 +44,7 @@ FITTED_ON = ["a ab abc abcd abcde", "Bab cab é 1-1 a.b", "ab\u2003cd\x85ef \ufb
 
 @pytest.mark.parametrize("span", [(4, 4), (2, 5), (1, 3)])
 @given(texts=TEXTS)
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 def test_character_rows_equal_the_vectorizers(span, texts):
     vectorizer = make_character_vectorizer(span).set_params(min_df=1).fit(FITTED_ON + texts)
     lean = CharacterFeatures(vectorizer).features(texts)
