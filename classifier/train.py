@@ -111,7 +111,7 @@ def fit_model(
         subtopics = fit_subtopics(features, examples, classes, taxonomy, params, plan)
     # Fitted on tokens; the same fitted state serves raw text once our text functions go in.
     words.set_params(preprocessor=normalise, tokenizer=tokenize)
-    for vectorizer in (words, characters):
+    for vectorizer in [words] if characters is None else [words, characters]:
         if hasattr(vectorizer, "stop_words_"):
             del vectorizer.stop_words_  # the pruned-term set is not needed to tag; it bloats files
     model = TopicModel(
