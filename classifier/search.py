@@ -164,6 +164,7 @@ class CrossValidatedSearch:
         self.tried: list[dict[str, Any]] = []
         self._words: dict[tuple[Any, ...], tuple[TfidfVectorizer, Any]] = {}
         self._characters: dict[tuple[int, ...], tuple[TfidfVectorizer, Any]] = {}
+        self._sampled_values: dict[tuple[int, ...], float] = {}
 
     def features(
         self, params: dict[str, Any]
@@ -227,13 +228,19 @@ class CrossValidatedSearch:
         if not timed:
             return None
         _, _, word_features = self.features(twin)
-        sample = np.random.default_rng(self.plan.random_state).choice(
-            len(self.texts), size=min(len(self.texts), ESTIMATE_SAMPLE), replace=False
-        )
-        counter = make_character_vectorizer(params["characters"]).set_params(min_df=1)
-        sampled = counter.fit_transform([self.texts[k] for k in sample]).nnz
-        added = sampled * len(self.texts) / len(sample)
+        added = self._character_values(tuple(params["characters"]))
         return timed[0] * (1 + added / max(word_features.nnz, 1))
+
+    def _character_values(self, span: tuple[int, ...]) -> float:
+        """How many values characters of this span add to the matrix, from a sample (cached)."""
+        if span not in self._sampled_values:
+            sample = np.random.default_rng(self.plan.random_state).choice(
+                len(self.texts), size=min(len(self.texts), ESTIMATE_SAMPLE), replace=False
+            )
+            counter = make_character_vectorizer(span).set_params(min_df=1)
+            sampled = counter.fit_transform([self.texts[k] for k in sample]).nnz
+            self._sampled_values[span] = sampled * len(self.texts) / len(sample)
+        return self._sampled_values[span]
 
     def _out_of_fold_decision(self, params: dict[str, Any]) -> np.ndarray:
         _, _, features = self.features(params)
